@@ -1,0 +1,50 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { RequestIdMiddleware } from 'src/common/http/request-id.middleware';
+import { RedisModule } from 'src/common/redis/redis.module';
+import { AppRole } from 'src/config/app-config';
+import { ConfigModule } from 'src/config/config.module';
+import { DatabaseModule } from 'src/database/database.module';
+import { AuditModule } from 'src/modules/audit/audit.module';
+import { AuthModule } from 'src/modules/auth/auth.module';
+import { ExecutionsModule } from 'src/modules/executions/executions.module';
+import { GenerationWorkerModule } from 'src/modules/generators/generation-worker.module';
+import { GeneratorsModule } from 'src/modules/generators/generators.module';
+import { HealthModule } from 'src/modules/health/health.module';
+import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
+import { SchedulerModule } from 'src/modules/scheduler/scheduler.module';
+import { SchedulesModule } from 'src/modules/schedules/schedules.module';
+import { QueueModule } from 'src/queue/queue.module';
+
+const INFRASTRUCTURE = [ConfigModule, DatabaseModule, RedisModule, QueueModule];
+const API = [
+  AuthModule,
+  HealthModule,
+  OrganizationsModule,
+  AuditModule,
+  GeneratorsModule,
+  SchedulesModule,
+  ExecutionsModule,
+];
+const SCHEDULER = [SchedulerModule];
+const WORKER = [GenerationWorkerModule];
+
+/** The process's modules, chosen by APP_ROLE (CONTRACT §1, HOUSE-STYLE 12). */
+@Module({})
+export class AppModule implements NestModule {
+  static forRole(role: AppRole): DynamicModule {
+    const serves = (part: AppRole) => role === 'all' || role === part;
+    return {
+      module: AppModule,
+      imports: [
+        ...INFRASTRUCTURE,
+        ...(serves('api') ? API : []),
+        ...(serves('scheduler') ? SCHEDULER : []),
+        ...(serves('worker') ? WORKER : []),
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestIdMiddleware).forRoutes('*');
+  }
+}

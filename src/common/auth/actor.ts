@@ -1,0 +1,33 @@
+/** The three roles of CONTRACT §2, weakest first: admin ⊃ editor ⊃ viewer. */
+export const ROLES = ['viewer', 'editor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Who is acting. Services take this explicitly (HOUSE-STYLE 3); the HTTP layer builds it
+ * from the JWT, workers build a system actor for the organization.
+ */
+export interface Actor {
+  userId: string;
+  orgId: string;
+  roles: Role[];
+  permissions: string[];
+  email?: string;
+  name?: string;
+  /** Correlates audit entries and logs with the HTTP request, when there is one. */
+  requestId?: string;
+}
+
+/** True when any of the actor's roles is at least `minimum`. */
+export function hasRole(actor: Pick<Actor, 'roles'>, minimum: Role): boolean {
+  const needed = ROLES.indexOf(minimum);
+  return actor.roles.some((role) => ROLES.indexOf(role) >= needed);
+}
+
+export function hasPermission(actor: Pick<Actor, 'permissions'>, permission: string): boolean {
+  return actor.permissions.includes(permission);
+}
+
+/** The actor the scheduler and workers use for an organization. */
+export function systemActor(orgId: string): Actor {
+  return { userId: 'system', orgId, roles: ['admin'], permissions: [] };
+}

@@ -1,0 +1,73 @@
+/** Which parts of the service a process runs (CONTRACT §1). */
+export type AppRole = 'all' | 'api' | 'scheduler' | 'worker';
+
+/** Typed, validated configuration. Built once at boot from the environment. */
+export interface AppConfig {
+  /** Which parts this process runs. */
+  role: AppRole;
+  /** HTTP port of the API. */
+  port: number;
+  /** PostgreSQL connection string. */
+  databaseUrl: string;
+  /** Redis connection string for Bull queues and rate limits. */
+  redisUrl: string;
+  /** Apply pending migrations when the process boots. */
+  migrationsRun: boolean;
+  jwt: {
+    /** HS256 verification secret (dev/test). */
+    secret?: string;
+    /** PEM public key for RS256/ES256 tokens from a production IdP. */
+    publicKey?: string;
+    /** Expected `iss`, checked when set. */
+    issuer?: string;
+    /** Expected `aud`, checked when set. */
+    audience?: string;
+  };
+  /** HMAC key for download links and unsubscribe tokens. */
+  appSecret: string;
+  /** Base of links put into emails, Slack messages and webhooks. */
+  publicBaseUrl: string;
+  mail: {
+    /** Outgoing SMTP server. */
+    smtpUrl: string;
+    /** From address of every message. */
+    from: string;
+  };
+  storage: {
+    /** Where report files live. */
+    driver: 'local' | 's3';
+    /** Root folder of the local driver. */
+    dir: string;
+    s3: { bucket?: string; region?: string; endpoint?: string; forcePathStyle: boolean };
+    /** 32-byte master key: report files are encrypted at rest when set. */
+    encryptionKey?: Buffer;
+  };
+  /** Browser used for PDF rendering. */
+  chromiumPath?: string;
+  /** Slack Web API base URL. */
+  slackApiUrl: string;
+  /** Hosts exempt from the private-address block on outbound delivery. */
+  outboundAllowHosts: string[];
+  scheduler: {
+    /** A missed slot older than this is skipped, not run late. */
+    misfireGraceSeconds: number;
+    /** Due schedules claimed per transaction. */
+    batchSize: number;
+  };
+  queue: {
+    /** How long a worker's lock on a job lasts; a dead worker's job is retried after it expires. */
+    lockDurationMs: number;
+    /** Attempts per job, the first included. */
+    attempts: number;
+    /** First retry delay; doubles each attempt. */
+    backoffMs: number;
+    /** Generation jobs one worker process runs at once. */
+    generationConcurrency: number;
+  };
+  limits: {
+    /** A generation running longer fails (not retried) and leaves no file. */
+    generationTimeoutMs: number;
+    /** A report with more rows fails (not retried) and leaves no file. */
+    maxRows: number;
+  };
+}

@@ -1,0 +1,170 @@
+import { AppConfig, AppRole } from './app-config';
+import { ConfigError } from './config.errors';
+
+type Env = Record<string, string | undefined>;
+
+const ROLES: readonly AppRole[] = ['all', 'api', 'scheduler', 'worker'];
+
+/** Reads and validates every variable of CONTRACT §1; throws a ConfigError naming the first bad one. */
+export function loadConfig(env: Env): AppConfig {
+  const read = new EnvReader(env);
+  const port = read.integer('PORT', 3000, 1, 65535);
+  const jwtSecret = read.optional('JWT_SECRET');
+  const jwtPublicKey = read.optional('JWT_PUBLIC_KEY');
+  if (!jwtSecret && !jwtPublicKey) {
+    throw new ConfigError('JWT_SECRET', 'is required (or set JWT_PUBLIC_KEY)');
+  }
+  if (jwtSecret !== undefined && jwtSecret.length < 16) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
+  }
+  if (jwtPublicKey !== undefined && !/-----BEGIN [A-Z ]*PUBLIC KEY-----/.test(jwtPublicKey)) {
+    throw new ConfigError('JWT_PUBLIC_KEY', 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  }
+  const appSecret = read.optional('APP_SECRET');
+  if (!appSecret) throw new ConfigError('APP_SECRET', 'is required');
+  if (appSecret.length < 16) throw new ConfigError('APP_SECRET', 'must be at least 16 characters');
+
+  return {
+    role: read.oneOf('APP_ROLE', ROLES, 'all'),
+    port,
+    databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/scheduled_reports', [
+      'postgres:',
+      'postgresql:',
+    ]),
+    redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    migrationsRun: read.boolean('MIGRATIONS_RUN', true),
+    jwt: {
+      secret: jwtSecret,
+      publicKey: jwtPublicKey?.replace(/\\n/g, '\n'),
+      issuer: read.optional('JWT_ISSUER'),
+      audience: read.optional('JWT_AUDIENCE'),
+    },
+    appSecret,
+    publicBaseUrl: read
+      .url('PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:'])
+      .replace(/\/+$/, ''),
+    mail: {
+      smtpUrl: read.url('SMTP_URL', 'smtp://127.0.0.1:1025', ['smtp:', 'smtps:']),
+      from: read.email('MAIL_FROM', 'reports@localhost'),
+    },
+    storage: readStorage(read),
+    chromiumPath: read.optional('CHROMIUM_PATH'),
+    slackApiUrl: read
+      .url('SLACK_API_URL', 'https://slack.com/api', ['http:', 'https:'])
+      .replace(/\/+$/, ''),
+    outboundAllowHosts: read.list('OUTBOUND_ALLOW_HOSTS'),
+    scheduler: {
+      misfireGraceSeconds: read.integer('MISFIRE_GRACE_SECONDS', 3600, 0, 7 * 24 * 3600),
+      batchSize: read.integer('SCHEDULER_BATCH_SIZE', 1000, 1, 10000),
+    },
+    queue: {
+      lockDurationMs: read.integer('QUEUE_LOCK_DURATION_MS', 30_000, 1000, 600_000),
+      attempts: read.integer('JOB_ATTEMPTS', 5, 1, 50),
+      backoffMs: read.integer('JOB_BACKOFF_MS', 5000, 10, 3_600_000),
+      generationConcurrency: read.integer('GENERATION_CONCURRENCY', 2, 1, 64),
+    },
+    limits: {
+      generationTimeoutMs: read.integer('GENERATION_TIMEOUT_MS', 600_000, 1000, 6 * 3_600_000),
+      maxRows: read.integer('REPORT_MAX_ROWS', 5_000_000, 1, 100_000_000),
+    },
+  };
+}
+
+function readStorage(read: EnvReader): AppConfig['storage'] {
+  const driver = read.oneOf('STORAGE_DRIVER', ['local', 's3'] as const, 'local');
+  const bucket = read.optional('S3_BUCKET');
+  if (driver === 's3' && !bucket) {
+    throw new ConfigError('S3_BUCKET', 'is required when STORAGE_DRIVER=s3');
+  }
+  const endpoint = read.optional('S3_ENDPOINT');
+  if (endpoint !== undefined) read.url('S3_ENDPOINT', endpoint, ['http:', 'https:']);
+  return {
+    driver,
+    dir: read.optional('STORAGE_DIR') ?? './var/storage',
+    s3: {
+      bucket,
+      region: read.optional('S3_REGION'),
+      endpoint,
+      forcePathStyle: read.boolean('S3_FORCE_PATH_STYLE', false),
+    },
+    encryptionKey: read.base64Key('STORAGE_ENCRYPTION_KEY', 32),
+  };
+}
+
+/** Small typed readers; each failure names its variable. */
+class EnvReader {
+  constructor(private readonly env: Env) {}
+
+  optional(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      throw new ConfigError(name, `must be an integer from ${min} to ${max} (got '${raw}')`);
+    }
+    return Number(raw);
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    throw new ConfigError(name, `must be true or false (got '${raw}')`);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (!allowed.includes(raw as T)) {
+      throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got '${raw}')`);
+    }
+    return raw as T;
+  }
+
+  url(name: string, fallback: string, protocols: string[]): string {
+    const raw = this.optional(name) ?? fallback;
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new ConfigError(name, `must be a URL (got '${raw}')`);
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      throw new ConfigError(name, `must use ${protocols.join(' or ')} (got '${parsed.protocol}')`);
+    }
+    return raw;
+  }
+
+  email(name: string, fallback: string): string {
+    const raw = this.optional(name) ?? fallback;
+    const address = /<([^>]+)>\s*$/.exec(raw)?.[1] ?? raw;
+    if (!/^[^\s@<>]+@[^\s@<>]+$/.test(address)) {
+      throw new ConfigError(name, `must be an email address (got '${raw}')`);
+    }
+    return raw;
+  }
+
+  list(name: string): string[] {
+    const raw = this.optional(name);
+    if (raw === undefined) return [];
+    return raw
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter((host) => host !== '');
+  }
+
+  base64Key(name: string, bytes: number): Buffer | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) return undefined;
+    const key = Buffer.from(raw, 'base64');
+    if (key.length !== bytes || key.toString('base64') !== raw) {
+      throw new ConfigError(name, `must be the base64 of exactly ${bytes} bytes`);
+    }
+    return key;
+  }
+}

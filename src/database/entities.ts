@@ -1,0 +1,16 @@
+import { AuditLog } from 'src/modules/audit/entities/audit-log.entity';
+import { ReportDelivery } from 'src/modules/delivery/entities/report-delivery.entity';
+import { ReportExecution } from 'src/modules/executions/entities/report-execution.entity';
+import { Member } from 'src/modules/organizations/entities/member.entity';
+import { Organization } from 'src/modules/organizations/entities/organization.entity';
+import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
+
+/** Every entity, for the CLI data source and the entity/migration drift test. */
+export const ALL_ENTITIES = [
+  Organization,
+  Member,
+  ScheduledReport,
+  ReportExecution,
+  ReportDelivery,
+  AuditLog,
+];

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { readConfigOrExit } from 'src/config/read-config-or-exit';
+
+async function bootstrap(): Promise<void> {
+  // Configuration first: a bad variable ends the process before anything else loads.
+  const config = readConfigOrExit();
+  const [{ Logger }, { NestFactory }, { AppModule }, { configureHttpApp }, { runMigrations }] =
+    await Promise.all([
+      import('@nestjs/common'),
+      import('@nestjs/core'),
+      import('src/app.module'),
+      import('src/common/http/configure-http-app'),
+      import('src/database/run-migrations'),
+    ]);
+  if (config.migrationsRun) await runMigrations(config.databaseUrl);
+  const logger = new Logger('Bootstrap');
+
+  if (config.role === 'all' || config.role === 'api') {
+    const app = await NestFactory.create(AppModule.forRole(config.role));
+    configureHttpApp(app);
+    app.enableShutdownHooks();
+    await app.listen(config.port);
+    logger.log(`role ${config.role}: API on http://localhost:${config.port} (docs at /docs)`);
+    return;
+  }
+  // Scheduler and worker roles need no HTTP server.
+  const app = await NestFactory.createApplicationContext(AppModule.forRole(config.role));
+  app.enableShutdownHooks();
+  logger.log(`role ${config.role} started`);
+}
+
+void bootstrap();

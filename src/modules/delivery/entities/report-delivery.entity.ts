@@ -1,0 +1,84 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Organization } from 'src/modules/organizations/entities/organization.entity';
+import { ReportExecution } from 'src/modules/executions/entities/report-execution.entity';
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'bounced' | 'skipped';
+
+/** One recipient's copy of one execution; its own status, attempts and retries. */
+@Entity('report_deliveries')
+@Unique('report_deliveries_recipient_key', [
+  'report_execution_id',
+  'recipient_type',
+  'recipient_value',
+])
+@Check(
+  'report_deliveries_status_check',
+  `"status" IN ('pending', 'sent', 'failed', 'bounced', 'skipped')`,
+)
+@Check(
+  'report_deliveries_recipient_type_check',
+  `"recipient_type" IN ('email', 'user_id', 'slack_channel', 'webhook')`,
+)
+@Index('report_deliveries_organization_id_idx', ['organization_id'])
+export class ReportDelivery {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  organization_id: string;
+
+  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  @JoinColumn({
+    name: 'organization_id',
+    foreignKeyConstraintName: 'report_deliveries_organization_id_fkey',
+  })
+  organization?: Organization;
+
+  @Column('uuid')
+  report_execution_id: string;
+
+  @ManyToOne(() => ReportExecution, { onDelete: 'CASCADE' })
+  @JoinColumn({
+    name: 'report_execution_id',
+    foreignKeyConstraintName: 'report_deliveries_report_execution_id_fkey',
+  })
+  report_execution?: ReportExecution;
+
+  @Column('text')
+  recipient_type: string;
+
+  @Column('text')
+  recipient_value: string;
+
+  @Column('text', { default: 'pending' })
+  status: DeliveryStatus;
+
+  @Column('integer', { default: 0 })
+  attempts: number;
+
+  @Column('timestamptz', { nullable: true })
+  delivered_at: Date | null;
+
+  @Column('text', { nullable: true })
+  error_message: string | null;
+
+  @Column('jsonb', { default: () => "'{}'" })
+  metadata: Record<string, unknown>;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  created_at: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updated_at: Date;
+}

@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** One recipient's copy of an execution (CONTRACT §3). */
+export class ReportDeliveryDto {
+  @ApiProperty({ example: '1c6f0e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b' })
+  id: string;
+
+  @ApiProperty({ example: '8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a' })
+  report_execution_id: string;
+
+  @ApiProperty({ enum: ['email', 'user_id', 'slack_channel', 'webhook'], example: 'email' })
+  recipient_type: string;
+
+  @ApiProperty({ example: 'finance@acme.example' })
+  recipient_value: string;
+
+  @ApiProperty({ enum: ['pending', 'sent', 'failed', 'bounced', 'skipped'], example: 'sent' })
+  status: string;
+
+  @ApiProperty({ example: 1 })
+  attempts: number;
+
+  @ApiProperty({ example: '2026-11-30T14:00:07.000Z', nullable: true, type: String })
+  delivered_at: string | null;
+
+  @ApiProperty({ example: null, nullable: true, type: String })
+  error_message: string | null;
+
+  @ApiProperty({ type: Object, example: { message_id: '<d-1c6f0e2a@reports.local>' } })
+  metadata: Record<string, unknown>;
+}

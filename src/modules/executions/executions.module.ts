@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock } from 'src/common/clock';
+import { AuditModule } from 'src/modules/audit/audit.module';
+import { GeneratorsModule } from 'src/modules/generators/generators.module';
+import { RateLimitsModule } from 'src/modules/rate-limits/rate-limits.module';
+import { SchedulesModule } from 'src/modules/schedules/schedules.module';
+import { StorageModule } from 'src/modules/storage/storage.module';
+import { ReportExecution } from './entities/report-execution.entity';
+import { ExecutionEventsService } from './execution-events.service';
+import { ExecutionStateRepository } from './execution-state.repository';
+import { ExecutionStatusStream } from './execution-status.stream';
+import { ExecutionsRepository } from './executions.repository';
+import { ExecutionsService } from './executions.service';
+import { ReportExecutionsController } from './report-executions.controller';
+import { ScheduleExecutionsController } from './schedule-executions.controller';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([ReportExecution]),
+    SchedulesModule,
+    GeneratorsModule,
+    RateLimitsModule,
+    AuditModule,
+    StorageModule,
+  ],
+  controllers: [ScheduleExecutionsController, ReportExecutionsController],
+  providers: [
+    ExecutionsRepository,
+    ExecutionStateRepository,
+    ExecutionsService,
+    ExecutionEventsService,
+    ExecutionStatusStream,
+    Clock,
+  ],
+  exports: [ExecutionsRepository, ExecutionStateRepository, ExecutionEventsService],
+})
+export class ExecutionsModule {}

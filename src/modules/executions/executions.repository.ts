@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, LessThan } from 'typeorm';
+import { ReportDelivery } from 'src/modules/delivery/entities/report-delivery.entity';
+import { ExecutionStatus, ReportExecution } from './entities/report-execution.entity';
+
+export interface NewManualExecution {
+  scheduleId: string;
+  scheduledFor: Date;
+  requestedBy: string;
+  metadata: Record<string, unknown>;
+}
+
+/** The only code touching `report_executions`; every method is scoped by organization. */
+@Injectable()
+export class ExecutionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(ReportExecution);
+  }
+
+  findOne(orgId: string, id: string): Promise<ReportExecution | null> {
+    return this.repo.findOne({ where: { id, organization_id: orgId } });
+  }
+
+  async listForSchedule(orgId: string, scheduleId: string, page: number, limit: number) {
+    const [rows, total] = await this.repo.findAndCount({
+      where: { organization_id: orgId, scheduled_report_id: scheduleId },
+      order: { created_at: 'DESC', id: 'DESC' },
+      skip: (page - 1) * limit,
+      take: limit,
+    });
+    return { rows, total };
+  }
+
+  deliveriesOf(orgId: string, executionId: string): Promise<ReportDelivery[]> {
+    return this.dataSource.getRepository(ReportDelivery).find({
+      where: { organization_id: orgId, report_execution_id: executionId },
+      order: { created_at: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /**
+   * Creates a manual run, or returns the one already pending or running for the schedule
+   * (a partial unique index allows only one in flight, so concurrent clicks agree).
+   */
+  async createManualOrGetInFlight(
+    orgId: string,
+    input: NewManualExecution,
+  ): Promise<{ execution: ReportExecution; created: boolean }> {
+    const inserted: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for, status, requested_by, metadata)
+       VALUES ($1, $2, 'manual', $3, 'pending', $4, $5)
+       ON CONFLICT (scheduled_report_id) WHERE "trigger" = 'manual' AND "status" IN ('pending', 'running')
+       DO NOTHING
+       RETURNING id`,
+      [orgId, input.scheduleId, input.scheduledFor, input.requestedBy, JSON.stringify(input.metadata)],
+    );
+    const execution = inserted[0]
+      ? await this.repo.findOneOrFail({ where: { id: inserted[0].id, organization_id: orgId } })
+      : await this.repo.findOne({
+          where: {
+            organization_id: orgId,
+            scheduled_report_id: input.scheduleId,
+            trigger: 'manual',
+            status: In(['pending', 'running'] as ExecutionStatus[]),
+          },
+        });
+    if (!execution) {
+      // The in-flight run finished between our insert and read: try once more.
+      return this.createManualOrGetInFlight(orgId, input);
+    }
+    return { execution, created: inserted.length === 1 };
+  }
+
+  /** Executions the queue may have lost: pending for a while, or running past any live lock. */
+  findPossiblyOrphaned(pendingBefore: Date, runningBefore: Date, limit: number) {
+    return this.repo.find({
+      select: { id: true, organization_id: true, status: true },
+      where: [
+        { status: 'pending', created_at: LessThan(pendingBefore) },
+        { status: 'running', started_at: LessThan(runningBefore) },
+      ],
+      order: { created_at: 'ASC' },
+      take: limit,
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** One entry of the report catalogue (CONTRACT §4). */
+export class ReportTypeDto {
+  @ApiProperty({ example: 'invoice_summary' })
+  report_type: string;
+
+  @ApiProperty({ example: 'Invoice summary' })
+  name: string;
+
+  @ApiProperty({ example: 'Invoices issued in a period with status, customer, amounts and tax.' })
+  description: string;
+
+  @ApiProperty({ example: 'billing:read', description: 'Needed to create, run or download it' })
+  required_permission: string;
+
+  @ApiProperty({ example: ['csv', 'xlsx', 'pdf'], type: [String] })
+  output_formats: string[];
+
+  @ApiProperty({ type: Object, description: 'JSON Schema (draft-07) of report_parameters' })
+  parameters_schema: Record<string, unknown>;
+
+  @ApiProperty({ type: Object, example: { date_range: { preset: 'previous_month' } } })
+  parameters_example: Record<string, unknown>;
+}

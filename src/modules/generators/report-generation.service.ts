@@ -1,0 +1,162 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream';
+import { AppConfigService } from 'src/config/app-config.service';
+import { ExecutionEventsService } from 'src/modules/executions/execution-events.service';
+import { ExecutionStateRepository } from 'src/modules/executions/execution-state.repository';
+import { ReportExecution } from 'src/modules/executions/entities/report-execution.entity';
+import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
+import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
+import { STORAGE_DRIVER, StorageDriver } from 'src/modules/storage/storage-driver';
+import { GenerateReportJob } from 'src/queue/queue.constants';
+import { DateRange } from './date-ranges/date-range.schema';
+import { resolveDateRange } from './date-ranges/resolve-date-range';
+import { PermanentGenerationError } from './generation.errors';
+import { ReportDataReader } from './report-data/report-data.reader';
+import { ReportQuery } from './report-data/report-query';
+import { ReportTypeRegistry } from './report-types/report-type.registry';
+import { csvReportWriter } from './writers/csv-report.writer';
+import { RowLimitTransform } from './writers/row-limit.transform';
+
+export type GenerationOutcome =
+  | { result: 'completed'; rows: number }
+  | { result: 'failed'; reason: string }
+  | { result: 'skipped'; reason: string };
+
+export interface Attempt {
+  number: number;
+  max: number;
+}
+
+/**
+ * Generates one execution's file: pending → running → completed | failed. Safe to run twice
+ * for the same execution (a duplicate or stalled job): a finished row is left alone, the file
+ * key is the execution's own (a retry overwrites, never adds), and a lease fences attempts.
+ */
+@Injectable()
+export class ReportGenerationService {
+  private readonly logger = new Logger(ReportGenerationService.name);
+
+  constructor(
+    private readonly state: ExecutionStateRepository,
+    private readonly schedules: SchedulesRepository,
+    private readonly registry: ReportTypeRegistry,
+    private readonly reader: ReportDataReader,
+    private readonly events: ExecutionEventsService,
+    private readonly config: AppConfigService,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+  ) {}
+
+  /** Throws only when another attempt can help; Bull then retries with backoff. */
+  async generate(job: GenerateReportJob, attempt: Attempt): Promise<GenerationOutcome> {
+    const leaseId = randomUUID();
+    const execution = await this.state.start(job.orgId, job.executionId, leaseId, attempt.number);
+    if (!execution) return { result: 'skipped', reason: 'already finished' };
+    await this.publish(execution, 'running');
+
+    const schedule = await this.schedules.findOne(job.orgId, execution.scheduled_report_id, { withDeleted: true });
+    const notRunnable = whyNotRunnable(schedule, execution);
+    if (notRunnable) {
+      await this.finishFailed(execution, leaseId, notRunnable, { skipped_reason: notRunnable });
+      return { result: 'skipped', reason: notRunnable };
+    }
+    const started = Date.now();
+    try {
+      const { rows, file, dataAsOf, query } = await this.produce(execution, schedule as ScheduledReport);
+      const metadata = {
+        rows_generated: rows,
+        filters_applied: query.filters,
+        data_as_of: dataAsOf.toISOString(),
+        content_type: 'text/csv',
+        sha256: file.sha256,
+      };
+      const done = await this.state.complete(job.orgId, execution.id, leaseId, {
+        fileKey: file.key,
+        fileSize: file.size,
+        checksum: file.sha256,
+        executionTimeMs: Date.now() - started,
+        metadata,
+      });
+      if (done) await this.publish(execution, 'completed', { file_size: file.size, rows_generated: rows });
+      return { result: 'completed', rows };
+    } catch (error) {
+      const message = (error as Error).message;
+      const permanent = error instanceof PermanentGenerationError;
+      if (!permanent && attempt.number < attempt.max) {
+        this.logger.warn(`execution ${execution.id} attempt ${attempt.number}/${attempt.max} failed: ${message}`);
+        await this.state.noteRetry(job.orgId, execution.id, leaseId, message);
+        throw error;
+      }
+      await this.finishFailed(execution, leaseId, message);
+      return { result: 'failed', reason: message };
+    }
+  }
+
+  private async produce(execution: ReportExecution, schedule: ScheduledReport) {
+    const provider = this.registry.find(schedule.report_type);
+    if (!provider?.buildQuery) {
+      throw new PermanentGenerationError(`report type '${schedule.report_type}' cannot be generated yet`);
+    }
+    if (schedule.output_format !== 'csv') {
+      throw new PermanentGenerationError(`output format '${schedule.output_format}' is not available yet`);
+    }
+    const params = this.registry.applyDefaults(schedule.report_type, schedule.report_parameters);
+    const timezone = schedule.schedule_config.timezone;
+    const range = params.date_range
+      ? resolveDateRange(params.date_range as DateRange, execution.scheduled_for, timezone)
+      : null;
+    const query: ReportQuery = provider.buildQuery({
+      orgId: execution.organization_id,
+      params,
+      range,
+      runAt: execution.scheduled_for,
+      timezone,
+    });
+    const filters = { ...params, ...(range ? { date_range: { ...(params.date_range as object), from: range.from, to: range.to } } : {}) };
+    const { maxRows, generationTimeoutMs } = this.config.values.limits;
+    const key = `org/${execution.organization_id}/executions/${execution.id}.csv`;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), generationTimeoutMs);
+    try {
+      return await this.reader.read(query, async (rowStream, dataAsOf) => {
+        const limit = new RowLimitTransform(maxRows);
+        const body = pipeline(rowStream, limit, csvReportWriter(query.columns), () => undefined);
+        const file = await this.storage.put(key, body, { contentType: 'text/csv', signal: abort.signal });
+        return { rows: limit.rows, file, dataAsOf, query: { filters } };
+      });
+    } catch (error) {
+      if (abort.signal.aborted) {
+        throw new PermanentGenerationError(
+          `generation took longer than the maximum of ${Math.round(generationTimeoutMs / 1000)} s`,
+        );
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async finishFailed(
+    execution: ReportExecution,
+    leaseId: string,
+    message: string,
+    metadata: Record<string, unknown> = {},
+  ): Promise<void> {
+    if (await this.state.fail(execution.organization_id, execution.id, leaseId, message, metadata)) {
+      await this.publish(execution, 'failed', { error_message: message });
+    }
+  }
+
+  private publish(execution: ReportExecution, status: string, extra: Record<string, unknown> = {}) {
+    return this.events.publish({ execution_id: execution.id, status, at: new Date().toISOString(), ...extra });
+  }
+}
+
+/** Scheduled runs of a paused schedule, and any run of a deleted one, are not generated. */
+function whyNotRunnable(schedule: ScheduledReport | null, execution: ReportExecution): string | null {
+  if (!schedule || schedule.deleted_at) return 'not generated: the schedule was deleted';
+  if (execution.trigger === 'schedule' && schedule.status === 'paused') {
+    return 'not generated: the schedule was paused before this run started';
+  }
+  return null;
+}

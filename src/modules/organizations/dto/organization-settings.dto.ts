@@ -1,0 +1,34 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** An organization's settings (CONTRACT §4). Secrets are never part of it. */
+export class OrganizationSettingsDto {
+  @ApiProperty({ example: ['acme.example'], type: [String], description: 'Email recipients must be members or in these domains' })
+  allowed_email_domains: string[];
+
+  @ApiProperty({ example: 100 })
+  max_active_schedules: number;
+
+  @ApiProperty({ example: 50 })
+  max_recipients: number;
+
+  @ApiProperty({ example: 20, description: 'Run-now requests allowed per schedule per hour' })
+  run_now_per_hour: number;
+
+  @ApiProperty({ example: 90, description: 'Days a generated file is kept' })
+  retention_days: number;
+
+  @ApiProperty({ example: 10485760, description: 'Files up to this size are attached to emails' })
+  attachment_limit_bytes: number;
+
+  @ApiProperty({ example: 72, description: 'Lifetime of signed download links' })
+  link_ttl_hours: number;
+
+  @ApiProperty({ example: 'Acme Billing', nullable: true, type: String })
+  brand_name: string | null;
+
+  @ApiProperty({ example: true, description: 'Whether a Slack bot token is configured' })
+  slack_configured: boolean;
+
+  @ApiProperty({ example: false, description: 'Whether a webhook signing secret exists' })
+  webhook_secret_configured: boolean;
+}

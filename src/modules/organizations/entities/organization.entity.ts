@@ -1,0 +1,63 @@
+import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** A tenant. Its settings (CONTRACT §4) live here as typed columns, with defaults in the schema. */
+@Entity('organizations')
+@Check('organizations_max_active_schedules_check', '"max_active_schedules" >= 0')
+@Check('organizations_max_recipients_check', '"max_recipients" BETWEEN 1 AND 500')
+@Check('organizations_run_now_per_hour_check', '"run_now_per_hour" >= 0')
+@Check('organizations_retention_days_check', '"retention_days" BETWEEN 1 AND 3650')
+@Check('organizations_attachment_limit_bytes_check', '"attachment_limit_bytes" >= 0')
+@Check('organizations_link_ttl_hours_check', '"link_ttl_hours" BETWEEN 1 AND 720')
+export class Organization {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('text', { array: true, default: () => "'{}'" })
+  allowed_email_domains: string[];
+
+  @Column('integer', { default: 100 })
+  max_active_schedules: number;
+
+  @Column('integer', { default: 50 })
+  max_recipients: number;
+
+  @Column('integer', { default: 20 })
+  run_now_per_hour: number;
+
+  @Column('integer', { default: 90 })
+  retention_days: number;
+
+  @Column('bigint', {
+    default: 10485760,
+    transformer: { to: (v?: number) => v, from: (v: string | null) => (v === null ? v : Number(v)) },
+  })
+  attachment_limit_bytes: number;
+
+  @Column('integer', { default: 72 })
+  link_ttl_hours: number;
+
+  @Column('text', { nullable: true })
+  brand_name: string | null;
+
+  /** Slack bot token, encrypted with the app secret; never returned. */
+  @Column('text', { nullable: true })
+  slack_bot_token_encrypted: string | null;
+
+  @Column('text', { nullable: true })
+  webhook_secret: string | null;
+
+  @Column('text', { nullable: true })
+  webhook_secret_previous: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  webhook_secret_rotated_at: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  created_at: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updated_at: Date;
+}

@@ -1,0 +1,17 @@
+import { OrganizationSettingsDto } from './dto/organization-settings.dto';
+import { Organization } from './entities/organization.entity';
+
+export function toOrganizationSettingsDto(org: Organization): OrganizationSettingsDto {
+  return {
+    allowed_email_domains: org.allowed_email_domains,
+    max_active_schedules: org.max_active_schedules,
+    max_recipients: org.max_recipients,
+    run_now_per_hour: org.run_now_per_hour,
+    retention_days: org.retention_days,
+    attachment_limit_bytes: org.attachment_limit_bytes,
+    link_ttl_hours: org.link_ttl_hours,
+    brand_name: org.brand_name,
+    slack_configured: org.slack_bot_token_encrypted !== null,
+    webhook_secret_configured: org.webhook_secret !== null,
+  };
+}

@@ -1,0 +1,11 @@
+import { Role } from 'src/common/auth/actor';
+
+/** The verified claims a member is provisioned from (CONTRACT §2). */
+export interface MemberClaims {
+  userId: string;
+  orgId: string;
+  email?: string;
+  name?: string;
+  roles: Role[];
+  permissions: string[];
+}

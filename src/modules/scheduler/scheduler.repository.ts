@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ScheduleConfig } from 'src/modules/schedules/calendar/schedule-config';
+
+export interface DueSchedule {
+  id: string;
+  organization_id: string;
+  schedule_config: ScheduleConfig;
+  next_run_at: Date;
+}
+
+export interface SlotToRun {
+  scheduleId: string;
+  orgId: string;
+  scheduledFor: Date;
+  skipped: Date[];
+}
+
+export interface ScheduleAdvance {
+  scheduleId: string;
+  nextRunAt: Date | null;
+  lastRunAt: Date | null;
+}
+
+export interface CreatedExecution {
+  id: string;
+  organization_id: string;
+}
+
+/**
+ * The scheduler's SQL. Claiming works across any number of scheduler processes:
+ * `FOR UPDATE SKIP LOCKED` hands each due row to one of them, and the unique
+ * (schedule, slot) index makes a second execution for a slot impossible even so.
+ */
+@Injectable()
+export class SchedulerRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (tx: SchedulerTx) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(new SchedulerTx(manager)));
+  }
+}
+
+export class SchedulerTx {
+  constructor(private readonly manager: EntityManager) {}
+
+  /** Locks up to `limit` due schedules no other scheduler holds. `= ANY(ARRAY(...))` keeps the index scan. */
+  claimDue(now: Date, limit: number): Promise<DueSchedule[]> {
+    return this.manager.query(
+      `SELECT id, organization_id, schedule_config, next_run_at
+         FROM scheduled_reports
+        WHERE id = ANY(ARRAY(
+          SELECT id FROM scheduled_reports
+           WHERE status = 'active' AND deleted_at IS NULL AND next_run_at <= $1
+           ORDER BY next_run_at
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED))`,
+      [now, limit],
+    );
+  }
+
+  /** One execution per slot; a slot that already has one is silently not created again. */
+  async insertExecutions(slots: SlotToRun[]): Promise<CreatedExecution[]> {
+    if (slots.length === 0) return [];
+    return this.manager.query(
+      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for, status, metadata)
+       SELECT org, schedule, 'schedule', slot, 'pending', meta
+         FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::jsonb[]) AS u(org, schedule, slot, meta)
+       ON CONFLICT (scheduled_report_id, scheduled_for) WHERE "trigger" = 'schedule' DO NOTHING
+       RETURNING id, organization_id`,
+      [
+        slots.map((s) => s.orgId),
+        slots.map((s) => s.scheduleId),
+        slots.map((s) => s.scheduledFor),
+        slots.map((s) =>
+          JSON.stringify(s.skipped.length ? { skipped_slots: s.skipped.map((d) => d.toISOString()) } : {}),
+        ),
+      ],
+    );
+  }
+
+  async advance(advances: ScheduleAdvance[]): Promise<void> {
+    if (advances.length === 0) return;
+    await this.manager.query(
+      `UPDATE scheduled_reports s
+          SET next_run_at = u.next_run_at,
+              last_run_at = COALESCE(u.last_run_at, s.last_run_at),
+              version = s.version + 1
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS u(id, next_run_at, last_run_at)
+        WHERE s.id = u.id`,
+      [
+        advances.map((a) => a.scheduleId),
+        advances.map((a) => a.nextRunAt),
+        advances.map((a) => a.lastRunAt),
+      ],
+    );
+  }
+
+  /** Missed slots that will never run are written to the audit trail, one entry per schedule. */
+  async recordSkipped(entries: { orgId: string; scheduleId: string; slots: Date[]; count: number }[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.manager.query(
+      `INSERT INTO audit_logs (organization_id, actor, action, resource_type, resource_id, details)
+       SELECT org, 'system', 'schedule.slots_skipped', 'scheduled_report', schedule, details
+         FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[]) AS u(org, schedule, details)`,
+      [
+        entries.map((e) => e.orgId),
+        entries.map((e) => e.scheduleId),
+        entries.map((e) =>
+          JSON.stringify({
+            reason: 'missed while the scheduler was not running; older than the grace window or superseded by a later slot',
+            count: e.count,
+            slots: e.slots.map((d) => d.toISOString()),
+          }),
+        ),
+      ],
+    );
+  }
+}

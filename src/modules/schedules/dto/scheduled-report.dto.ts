@@ -1,0 +1,58 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { DeliveryOptionsDto } from './delivery-options.dto';
+import { RecipientDto } from './recipient.dto';
+import { ScheduleConfigDto } from './schedule-config.dto';
+
+/** A schedule as the API returns it (CONTRACT §3). */
+export class ScheduledReportDto {
+  @ApiProperty({ example: '3fa85f64-5717-4562-b3fc-2c963f66afa6' })
+  id: string;
+
+  @ApiProperty({ example: '9b2f4c1a-6d7e-4f80-a1b2-c3d4e5f60718' })
+  organization_id: string;
+
+  @ApiProperty({ example: 'auth0|u-123' })
+  created_by: string;
+
+  @ApiProperty({ example: 'Weekly invoice summary' })
+  name: string;
+
+  @ApiProperty({ example: 'Invoices of the previous week', nullable: true, type: String })
+  description: string | null;
+
+  @ApiProperty({ example: 'invoice_summary' })
+  report_type: string;
+
+  @ApiProperty({ type: ScheduleConfigDto })
+  schedule_config: ScheduleConfigDto;
+
+  @ApiProperty({ type: [RecipientDto] })
+  recipients: RecipientDto[];
+
+  @ApiProperty({ type: Object, example: { date_range: { preset: 'previous_week' } } })
+  report_parameters: Record<string, unknown>;
+
+  @ApiProperty({ enum: ['csv', 'xlsx', 'pdf'], example: 'csv' })
+  output_format: string;
+
+  @ApiProperty({ type: DeliveryOptionsDto })
+  delivery_options: DeliveryOptionsDto;
+
+  @ApiProperty({ example: true })
+  is_active: boolean;
+
+  @ApiProperty({ enum: ['active', 'paused'], example: 'active' })
+  status: string;
+
+  @ApiProperty({ example: null, nullable: true, type: String })
+  last_run_at: string | null;
+
+  @ApiProperty({ example: '2026-12-07T14:00:00.000Z', nullable: true, type: String })
+  next_run_at: string | null;
+
+  @ApiProperty({ example: '2026-11-28T12:00:00.000Z' })
+  created_at: string;
+
+  @ApiProperty({ example: '2026-11-28T12:00:00.000Z' })
+  updated_at: string;
+}

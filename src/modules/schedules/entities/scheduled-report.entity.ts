@@ -1,0 +1,102 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  DeleteDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
+import { Organization } from 'src/modules/organizations/entities/organization.entity';
+import type { ScheduleConfig } from 'src/modules/schedules/calendar/schedule-config';
+
+export type ScheduleStatus = 'active' | 'paused';
+export type OutputFormat = 'csv' | 'xlsx' | 'pdf';
+export type RecipientType = 'email' | 'user_id' | 'slack_channel' | 'webhook';
+
+export interface Recipient {
+  type: RecipientType;
+  value: string;
+}
+
+export interface DeliveryOptions {
+  skip_if_empty?: boolean;
+  only_if_changed?: boolean;
+  compress?: boolean;
+}
+
+@Entity('scheduled_reports')
+@Check('scheduled_reports_status_check', `"status" IN ('active', 'paused')`)
+@Check('scheduled_reports_output_format_check', `"output_format" IN ('csv', 'xlsx', 'pdf')`)
+@Index('scheduled_reports_organization_id_created_at_idx', ['organization_id', 'created_at'])
+@Index('scheduled_reports_due_idx', ['next_run_at'], {
+  where: `"status" = 'active' AND "deleted_at" IS NULL`,
+})
+export class ScheduledReport {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  organization_id: string;
+
+  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  @JoinColumn({
+    name: 'organization_id',
+    foreignKeyConstraintName: 'scheduled_reports_organization_id_fkey',
+  })
+  organization?: Organization;
+
+  /** The creator's user id (`sub`). */
+  @Column('text')
+  created_by: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('text', { nullable: true })
+  description: string | null;
+
+  @Column('text')
+  report_type: string;
+
+  @Column('jsonb')
+  schedule_config: ScheduleConfig;
+
+  @Column('jsonb', { default: () => "'[]'" })
+  recipients: Recipient[];
+
+  @Column('jsonb', { default: () => "'{}'" })
+  report_parameters: Record<string, unknown>;
+
+  @Column('text')
+  output_format: OutputFormat;
+
+  @Column('jsonb', { default: () => "'{}'" })
+  delivery_options: DeliveryOptions;
+
+  @Column('text', { default: 'active' })
+  status: ScheduleStatus;
+
+  @Column('timestamptz', { nullable: true })
+  last_run_at: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  next_run_at: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  created_at: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updated_at: Date;
+
+  @DeleteDateColumn({ type: 'timestamptz' })
+  deleted_at: Date | null;
+
+  /** Optimistic lock: a concurrent edit and a scheduler claim cannot silently overwrite each other. */
+  @VersionColumn({ default: 1 })
+  version: number;
+}

@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { Actor, hasRole } from 'src/common/auth/actor';
+import { Clock } from 'src/common/clock';
+import { jsonEqual } from 'src/common/json-equal';
+import { ConflictError, ForbiddenError, NotFoundError } from 'src/common/errors/domain-error';
+import { ErrorCode } from 'src/common/errors/error-codes';
+import { Paginated, paginated } from 'src/common/http/paginated-response.dto';
+import { AuditService } from 'src/modules/audit/audit.service';
+import { OrganizationsService } from 'src/modules/organizations/organizations.service';
+import { nextRuns } from './calendar/schedule-calculator';
+import type { ScheduleConfig } from './calendar/schedule-config';
+import { NextRunsDto } from './dto/next-run.dto';
+import { ScheduledReportDto } from './dto/scheduled-report.dto';
+import { ScheduledReport } from './entities/scheduled-report.entity';
+import { ScheduleInput, ScheduleInputValidator } from './schedule-input.validator';
+import { toNextRunDto, toScheduledReportDto } from './scheduled-report.mapper';
+import { ScheduleFilter, SchedulesRepository } from './schedules.repository';
+
+/** Create, read, change, pause, resume and delete schedules of the actor's organization. */
+@Injectable()
+export class SchedulesService {
+  constructor(
+    private readonly schedules: SchedulesRepository,
+    private readonly organizations: OrganizationsService,
+    private readonly validator: ScheduleInputValidator,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(actor: Actor, input: ScheduleInput): Promise<ScheduledReportDto> {
+    const org = await this.organizations.getOrganization(actor.orgId);
+    const valid = await this.validator.validate(actor, org, input);
+    const created = await this.schedules.withOrgLock(actor.orgId, async (tx) => {
+      this.assertActiveQuota(await tx.countActive(), org.max_active_schedules);
+      return tx.insert({
+        ...valid,
+        created_by: actor.userId,
+        status: 'active',
+        last_run_at: null,
+        next_run_at: this.firstRunAfter(valid.schedule_config, this.clock.now()),
+      });
+    });
+    await this.audit.record(actor, {
+      action: 'schedule.created',
+      resourceType: 'scheduled_report',
+      resourceId: created.id,
+      details: { name: created.name, report_type: created.report_type },
+    });
+    return toScheduledReportDto(created);
+  }
+
+  async list(
+    actor: Actor,
+    filter: ScheduleFilter,
+    page: number,
+    limit: number,
+  ): Promise<Paginated<ScheduledReportDto>> {
+    const { rows, total } = await this.schedules.list(actor.orgId, filter, page, limit);
+    return paginated(rows.map(toScheduledReportDto), page, limit, total);
+  }
+
+  async get(actor: Actor, id: string): Promise<ScheduledReportDto> {
+    return toScheduledReportDto(await this.load(actor, id));
+  }
+
+  /** PUT (every editable field given) and PATCH (a subset); the result is validated whole. */
+  async update(actor: Actor, id: string, changes: Partial<ScheduleInput>): Promise<ScheduledReportDto> {
+    const current = await this.loadForChange(actor, id);
+    const org = await this.organizations.getOrganization(actor.orgId);
+    const merged: ScheduleInput = { ...this.inputOf(current), ...changes };
+    const valid = await this.validator.validate(actor, org, merged);
+    const configChanged = !jsonEqual(valid.schedule_config, current.schedule_config);
+    const next_run_at =
+      configChanged && current.status === 'active'
+        ? this.firstRunAfter(valid.schedule_config, this.clock.now())
+        : current.next_run_at;
+    const updated = await this.writeVersioned(actor, current, { ...valid, next_run_at });
+    await this.audit.record(actor, {
+      action: 'schedule.updated',
+      resourceType: 'scheduled_report',
+      resourceId: id,
+      details: { fields: Object.keys(changes) },
+    });
+    return toScheduledReportDto(updated);
+  }
+
+  async pause(actor: Actor, id: string): Promise<ScheduledReportDto> {
+    const current = await this.loadForChange(actor, id);
+    if (current.status === 'paused') return toScheduledReportDto(current);
+    const updated = await this.writeVersioned(actor, current, { status: 'paused', next_run_at: null });
+    await this.audit.record(actor, {
+      action: 'schedule.paused',
+      resourceType: 'scheduled_report',
+      resourceId: id,
+    });
+    return toScheduledReportDto(updated);
+  }
+
+  /** Resuming computes the next run from now: slots missed while paused are not run. */
+  async resume(actor: Actor, id: string): Promise<ScheduledReportDto> {
+    const current = await this.loadForChange(actor, id);
+    if (current.status === 'active') return toScheduledReportDto(current);
+    const org = await this.organizations.getOrganization(actor.orgId);
+    const updated = await this.schedules.withOrgLock(actor.orgId, async (tx) => {
+      this.assertActiveQuota(await tx.countActive(), org.max_active_schedules);
+      const ok = await tx.update(id, current.version, {
+        status: 'active',
+        next_run_at: this.firstRunAfter(current.schedule_config, this.clock.now()),
+      });
+      if (!ok) throw concurrentChange();
+      return (await tx.findOne(id)) as ScheduledReport;
+    });
+    await this.audit.record(actor, {
+      action: 'schedule.resumed',
+      resourceType: 'scheduled_report',
+      resourceId: id,
+    });
+    return toScheduledReportDto(updated);
+  }
+
+  async remove(actor: Actor, id: string): Promise<void> {
+    await this.loadForChange(actor, id);
+    const deleted = await this.schedules.withOrgLock(actor.orgId, (tx) => tx.softDelete(id));
+    if (!deleted) throw scheduleNotFound(id);
+    await this.audit.record(actor, {
+      action: 'schedule.deleted',
+      resourceType: 'scheduled_report',
+      resourceId: id,
+    });
+  }
+
+  async nextRunsOf(actor: Actor, id: string, count: number): Promise<NextRunsDto> {
+    const schedule = await this.load(actor, id);
+    return this.preview(schedule.schedule_config, this.clock.now(), count);
+  }
+
+  preview(config: ScheduleConfig, after: Date, count: number): NextRunsDto {
+    this.validator.validateScheduleOnly(config);
+    return { runs: nextRuns(config, after, count).map(toNextRunDto) };
+  }
+
+  /** A schedule of the actor's organization, or 404 (also for another org's id). */
+  async load(actor: Actor, id: string): Promise<ScheduledReport> {
+    const schedule = await this.schedules.findOne(actor.orgId, id);
+    if (!schedule) throw scheduleNotFound(id);
+    return schedule;
+  }
+
+  /** For history: a deleted schedule's executions stay readable to admins only. */
+  async loadForHistory(actor: Actor, id: string): Promise<ScheduledReport> {
+    const schedule = await this.schedules.findOne(actor.orgId, id, { withDeleted: true });
+    if (!schedule || (schedule.deleted_at && !hasRole(actor, 'admin'))) throw scheduleNotFound(id);
+    return schedule;
+  }
+
+  /** Editors change only the schedules they created; admins change any. */
+  async loadForChange(actor: Actor, id: string): Promise<ScheduledReport> {
+    const schedule = await this.load(actor, id);
+    if (!hasRole(actor, 'admin') && schedule.created_by !== actor.userId) {
+      throw new ForbiddenError('editors may change only the schedules they created');
+    }
+    return schedule;
+  }
+
+  private async writeVersioned(
+    actor: Actor,
+    current: ScheduledReport,
+    changes: Partial<ScheduledReport>,
+  ): Promise<ScheduledReport> {
+    const ok = await this.schedules.withOrgLock(actor.orgId, (tx) =>
+      tx.update(current.id, current.version, changes),
+    );
+    if (!ok) throw concurrentChange();
+    return this.load(actor, current.id);
+  }
+
+  private firstRunAfter(config: ScheduleConfig, after: Date): Date | null {
+    return nextRuns(config, after, 1)[0]?.at ?? null;
+  }
+
+  private assertActiveQuota(active: number, max: number): void {
+    if (active >= max) {
+      throw new ConflictError(
+        `the organization has ${active} active schedules, its limit is ${max}; pause or delete one first`,
+        ErrorCode.QUOTA_EXCEEDED,
+      );
+    }
+  }
+
+  private inputOf(s: ScheduledReport): ScheduleInput {
+    return {
+      name: s.name,
+      description: s.description,
+      report_type: s.report_type,
+      schedule_config: s.schedule_config,
+      recipients: s.recipients,
+      report_parameters: s.report_parameters,
+      output_format: s.output_format,
+      delivery_options: s.delivery_options,
+    };
+  }
+}
+
+function scheduleNotFound(id: string): NotFoundError {
+  return new NotFoundError(ErrorCode.SCHEDULE_NOT_FOUND, `scheduled report ${id} not found`);
+}
+
+function concurrentChange(): ConflictError {
+  return new ConflictError('the schedule was changed by someone else meanwhile; reload and retry');
+}

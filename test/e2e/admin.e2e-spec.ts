@@ -1,0 +1,101 @@
+import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
+import { createTestApp, TestApp } from 'test/utils/test-app';
+
+describe('admin: settings and audit logs', () => {
+  let t: TestApp;
+  let orgId: string;
+  let admin: TestMember;
+  let editor: TestMember;
+  let viewer: TestMember;
+  let outsider: TestMember;
+
+  const call = (member: TestMember) => ({
+    get: (url: string) => t.http().get(url).set('Authorization', `Bearer ${tokenFor(member)}`),
+    put: (url: string, body: object) =>
+      t.http().put(url).set('Authorization', `Bearer ${tokenFor(member)}`).send(body),
+    post: (url: string, body: object) =>
+      t.http().post(url).set('Authorization', `Bearer ${tokenFor(member)}`).send(body),
+  });
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    orgId = (await newOrg(t.db)).id;
+    admin = newMember(orgId, { roles: ['admin'] });
+    editor = newMember(orgId, { roles: ['editor'] });
+    viewer = newMember(orgId, { roles: ['viewer'] });
+    outsider = newMember((await newOrg(t.db)).id, { roles: ['admin'] });
+  });
+  afterAll(() => t.close());
+
+  it('shows the settings with their defaults and no secrets', async () => {
+    const res = await call(admin).get('/api/admin/settings').expect(200);
+    expect(res.body).toEqual({
+      allowed_email_domains: ['acme.example'],
+      max_active_schedules: 100,
+      max_recipients: 50,
+      run_now_per_hour: 20,
+      retention_days: 90,
+      attachment_limit_bytes: 10485760,
+      link_ttl_hours: 72,
+      brand_name: null,
+      slack_configured: false,
+      webhook_secret_configured: false,
+    });
+  });
+
+  it('updates some settings, keeps the others, and audits the change', async () => {
+    const res = await call(admin)
+      .put('/api/admin/settings', { allowed_email_domains: ['Acme.example', 'corp.example'], brand_name: 'Acme' })
+      .expect(200);
+    expect(res.body).toMatchObject({
+      allowed_email_domains: ['acme.example', 'corp.example'],
+      brand_name: 'Acme',
+      retention_days: 90,
+    });
+    const logs = await call(admin).get('/api/admin/audit-logs?action=settings.updated').expect(200);
+    expect(logs.body.total).toBe(1);
+    expect(logs.body.data[0]).toMatchObject({ actor: admin.sub, resource_type: 'organization', resource_id: orgId });
+    expect(logs.body.data[0].details.brand_name).toEqual({ from: null, to: 'Acme' });
+  });
+
+  it.each([
+    [{ retention_days: 0 }, /retention_days/],
+    [{ max_recipients: 'ten' }, /max_recipients/],
+    [{ allowed_email_domains: ['not a domain'] }, /allowed_email_domains/],
+    [{ slack_bot_token_encrypted: 'x' }, /should not exist/],
+    [{ link_ttl_hours: 10000 }, /link_ttl_hours/],
+  ])('rejects %j and changes nothing', async (body, pattern) => {
+    const before = await call(admin).get('/api/admin/settings');
+    const res = await call(admin).put('/api/admin/settings', body).expect(400);
+    expect(([] as string[]).concat(res.body.message).join(' ')).toMatch(pattern);
+    const after = await call(admin).get('/api/admin/settings');
+    expect(after.body).toEqual(before.body);
+  });
+
+  it('is for admins only', async () => {
+    await call(editor).get('/api/admin/settings').expect(403);
+    await call(viewer).put('/api/admin/settings', { retention_days: 5 }).expect(403);
+    await call(editor).get('/api/admin/audit-logs').expect(403);
+  });
+
+  it('filters audit logs by actor, action, resource and time, newest first', async () => {
+    const created = await call(editor).post('/api/scheduled-reports', scheduleBody()).expect(201);
+    const id = created.body.id;
+    await t.http().patch(`/api/scheduled-reports/${id}`).set('Authorization', `Bearer ${tokenFor(editor)}`).send({ name: 'n2' }).expect(200);
+    const byResource = await call(admin).get(`/api/admin/audit-logs?resource_id=${id}`).expect(200);
+    expect(byResource.body.data.map((l: { action: string }) => l.action)).toEqual(['schedule.updated', 'schedule.created']);
+    const byActor = await call(admin).get(`/api/admin/audit-logs?actor=${editor.sub}&limit=1`).expect(200);
+    expect(byActor.body).toMatchObject({ total: 2, limit: 1 });
+    const future = await call(admin).get('/api/admin/audit-logs?from=2999-01-01T00:00:00Z').expect(200);
+    expect(future.body.total).toBe(0);
+    await call(admin).get('/api/admin/audit-logs?from=yesterday').expect(400);
+    await call(admin).get('/api/admin/audit-logs?resource_id=42').expect(400);
+  });
+
+  it("never shows another organization's entries", async () => {
+    const res = await call(outsider).get('/api/admin/audit-logs?limit=100').expect(200);
+    expect(res.body.data.every((l: { actor: string }) => l.actor !== admin.sub && l.actor !== editor.sub)).toBe(true);
+    const settings = await call(outsider).get('/api/admin/settings').expect(200);
+    expect(settings.body.brand_name).toBeNull();
+  });
+});

@@ -1,0 +1,114 @@
+import { createTestApp, TestApp } from 'test/utils/test-app';
+import { newMember, newOrg, tokenFor } from 'test/factories';
+
+describe('health, errors and the OpenAPI document', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('GET /health reports database and redis, without auth', async () => {
+    const res = await t.http().get('/health').expect(200);
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      checks: { database: { status: 'up' }, redis: { status: 'up' } },
+    });
+  });
+
+  it('unknown routes answer the standard error body', async () => {
+    const org = await newOrg(t.db);
+    const res = await t
+      .http()
+      .get('/api/nothing-here')
+      .set('Authorization', `Bearer ${tokenFor(newMember(org.id))}`)
+      .expect(404);
+    expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found', code: 'NOT_FOUND' });
+  });
+
+  it('malformed JSON is a 400 with the standard body', async () => {
+    const org = await newOrg(t.db);
+    const res = await t
+      .http()
+      .post('/api/scheduled-reports')
+      .set('Authorization', `Bearer ${tokenFor(newMember(org.id))}`)
+      .set('Content-Type', 'application/json')
+      .send('{"name": ')
+      .expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+  });
+
+  it('echoes a sane X-Request-Id and uses it in error bodies', async () => {
+    const res = await t.http().get('/api/scheduled-reports').set('X-Request-Id', 'req-12345678').expect(401);
+    expect(res.headers['x-request-id']).toBe('req-12345678');
+    expect(res.body.request_id).toBe('req-12345678');
+  });
+
+  describe('/docs-json', () => {
+    let doc: {
+      openapi: string;
+      paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+      components: { securitySchemes: Record<string, unknown>; schemas: Record<string, { properties?: Record<string, { example?: unknown }> }> };
+    };
+
+    beforeAll(async () => {
+      doc = (await t.http().get('/docs-json').expect(200)).body;
+    });
+
+    it('is an OpenAPI 3 document with bearer auth', () => {
+      expect(doc.openapi).toMatch(/^3\./);
+      expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    });
+
+    it('lists every route', () => {
+      const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+        Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+      );
+      expect(routes.sort()).toEqual(
+        [
+          'GET /health',
+          'GET /api/report-types',
+          'GET /api/members',
+          'GET /api/admin/settings',
+          'PUT /api/admin/settings',
+          'GET /api/admin/audit-logs',
+          'POST /api/scheduled-reports',
+          'GET /api/scheduled-reports',
+          'POST /api/scheduled-reports/preview-schedule',
+          'GET /api/scheduled-reports/{id}',
+          'PUT /api/scheduled-reports/{id}',
+          'PATCH /api/scheduled-reports/{id}',
+          'DELETE /api/scheduled-reports/{id}',
+          'POST /api/scheduled-reports/{id}/pause',
+          'POST /api/scheduled-reports/{id}/resume',
+          'GET /api/scheduled-reports/{id}/next-runs',
+        ].sort(),
+      );
+    });
+
+    it('secures every /api route and documents its errors', () => {
+      for (const [path, ops] of Object.entries(doc.paths)) {
+        if (!path.startsWith('/api/')) continue;
+        for (const [method, op] of Object.entries(ops)) {
+          expect({ route: `${method} ${path}`, security: op.security }).toEqual({
+            route: `${method} ${path}`,
+            security: [{ bearer: [] }],
+          });
+          expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
+        }
+      }
+    });
+
+    it('gives every DTO property an example', () => {
+      const missing: string[] = [];
+      for (const [name, schema] of Object.entries(doc.components.schemas)) {
+        for (const [prop, def] of Object.entries(schema.properties ?? {})) {
+          const d = def as { example?: unknown; $ref?: string; allOf?: unknown; items?: { $ref?: string } };
+          if (d.example === undefined && !d.$ref && !d.allOf && !d.items?.$ref) missing.push(`${name}.${prop}`);
+        }
+      }
+      expect(missing).toEqual([]);
+    });
+  });
+});

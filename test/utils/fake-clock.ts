@@ -1,0 +1,20 @@
+import { Clock } from 'src/common/clock';
+
+/** A Clock the test moves by hand; every module's Clock is overridden with one instance. */
+export class FakeClock extends Clock {
+  constructor(private current: Date = new Date()) {
+    super();
+  }
+
+  override now(): Date {
+    return new Date(this.current);
+  }
+
+  set(at: Date | string): void {
+    this.current = new Date(at);
+  }
+
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}

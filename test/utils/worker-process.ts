@@ -1,0 +1,52 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { testAppEnv } from './test-env';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** A real worker process (APP_ROLE=worker) that a test can SIGKILL. */
+export class WorkerProcess {
+  private child: ChildProcess | null = null;
+  output = '';
+
+  start(env: Record<string, string> = {}): Promise<void> {
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'src/main.ts'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...testAppEnv({ APP_ROLE: 'worker', ...env }) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    this.child = child;
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker did not start:\n${this.output}`)), 60_000);
+      const check = setInterval(() => {
+        if (this.output.includes('role worker started')) {
+          clearTimeout(timer);
+          clearInterval(check);
+          resolve();
+        }
+      }, 100);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        clearInterval(check);
+        reject(new Error(`worker exited with ${code}:\n${this.output}`));
+      });
+    });
+  }
+
+  /** SIGKILL: no shutdown hooks, no cleanup, the job is left mid-flight. */
+  kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      child.removeAllListeners('exit');
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+}
