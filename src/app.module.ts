@@ -10,6 +10,7 @@ import { ExecutionsModule } from 'src/modules/executions/executions.module';
 import { GenerationWorkerModule } from 'src/modules/generators/generation-worker.module';
 import { GeneratorsModule } from 'src/modules/generators/generators.module';
 import { HealthModule } from 'src/modules/health/health.module';
+import { MetricsModule } from 'src/modules/metrics/metrics.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
 import { SchedulerModule } from 'src/modules/scheduler/scheduler.module';
 import { SchedulesModule } from 'src/modules/schedules/schedules.module';
@@ -19,6 +20,7 @@ const INFRASTRUCTURE = [ConfigModule, DatabaseModule, RedisModule, QueueModule];
 const API = [
   AuthModule,
   HealthModule,
+  MetricsModule,
   OrganizationsModule,
   AuditModule,
   GeneratorsModule,

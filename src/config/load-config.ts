@@ -18,7 +18,10 @@ export function loadConfig(env: Env): AppConfig {
     throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
   }
   if (jwtPublicKey !== undefined && !/-----BEGIN [A-Z ]*PUBLIC KEY-----/.test(jwtPublicKey)) {
-    throw new ConfigError('JWT_PUBLIC_KEY', 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
+    throw new ConfigError(
+      'JWT_PUBLIC_KEY',
+      'must be a PEM public key (-----BEGIN PUBLIC KEY-----)',
+    );
   }
   const appSecret = read.optional('APP_SECRET');
   if (!appSecret) throw new ConfigError('APP_SECRET', 'is required');

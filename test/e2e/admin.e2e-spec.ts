@@ -10,11 +10,23 @@ describe('admin: settings and audit logs', () => {
   let outsider: TestMember;
 
   const call = (member: TestMember) => ({
-    get: (url: string) => t.http().get(url).set('Authorization', `Bearer ${tokenFor(member)}`),
+    get: (url: string) =>
+      t
+        .http()
+        .get(url)
+        .set('Authorization', `Bearer ${tokenFor(member)}`),
     put: (url: string, body: object) =>
-      t.http().put(url).set('Authorization', `Bearer ${tokenFor(member)}`).send(body),
+      t
+        .http()
+        .put(url)
+        .set('Authorization', `Bearer ${tokenFor(member)}`)
+        .send(body),
     post: (url: string, body: object) =>
-      t.http().post(url).set('Authorization', `Bearer ${tokenFor(member)}`).send(body),
+      t
+        .http()
+        .post(url)
+        .set('Authorization', `Bearer ${tokenFor(member)}`)
+        .send(body),
   });
 
   beforeAll(async () => {
@@ -45,7 +57,10 @@ describe('admin: settings and audit logs', () => {
 
   it('updates some settings, keeps the others, and audits the change', async () => {
     const res = await call(admin)
-      .put('/api/admin/settings', { allowed_email_domains: ['Acme.example', 'corp.example'], brand_name: 'Acme' })
+      .put('/api/admin/settings', {
+        allowed_email_domains: ['Acme.example', 'corp.example'],
+        brand_name: 'Acme',
+      })
       .expect(200);
     expect(res.body).toMatchObject({
       allowed_email_domains: ['acme.example', 'corp.example'],
@@ -54,7 +69,11 @@ describe('admin: settings and audit logs', () => {
     });
     const logs = await call(admin).get('/api/admin/audit-logs?action=settings.updated').expect(200);
     expect(logs.body.total).toBe(1);
-    expect(logs.body.data[0]).toMatchObject({ actor: admin.sub, resource_type: 'organization', resource_id: orgId });
+    expect(logs.body.data[0]).toMatchObject({
+      actor: admin.sub,
+      resource_type: 'organization',
+      resource_id: orgId,
+    });
     expect(logs.body.data[0].details.brand_name).toEqual({ from: null, to: 'Acme' });
   });
 
@@ -81,12 +100,24 @@ describe('admin: settings and audit logs', () => {
   it('filters audit logs by actor, action, resource and time, newest first', async () => {
     const created = await call(editor).post('/api/scheduled-reports', scheduleBody()).expect(201);
     const id = created.body.id;
-    await t.http().patch(`/api/scheduled-reports/${id}`).set('Authorization', `Bearer ${tokenFor(editor)}`).send({ name: 'n2' }).expect(200);
+    await t
+      .http()
+      .patch(`/api/scheduled-reports/${id}`)
+      .set('Authorization', `Bearer ${tokenFor(editor)}`)
+      .send({ name: 'n2' })
+      .expect(200);
     const byResource = await call(admin).get(`/api/admin/audit-logs?resource_id=${id}`).expect(200);
-    expect(byResource.body.data.map((l: { action: string }) => l.action)).toEqual(['schedule.updated', 'schedule.created']);
-    const byActor = await call(admin).get(`/api/admin/audit-logs?actor=${editor.sub}&limit=1`).expect(200);
+    expect(byResource.body.data.map((l: { action: string }) => l.action)).toEqual([
+      'schedule.updated',
+      'schedule.created',
+    ]);
+    const byActor = await call(admin)
+      .get(`/api/admin/audit-logs?actor=${editor.sub}&limit=1`)
+      .expect(200);
     expect(byActor.body).toMatchObject({ total: 2, limit: 1 });
-    const future = await call(admin).get('/api/admin/audit-logs?from=2999-01-01T00:00:00Z').expect(200);
+    const future = await call(admin)
+      .get('/api/admin/audit-logs?from=2999-01-01T00:00:00Z')
+      .expect(200);
     expect(future.body.total).toBe(0);
     await call(admin).get('/api/admin/audit-logs?from=yesterday').expect(400);
     await call(admin).get('/api/admin/audit-logs?resource_id=42').expect(400);
@@ -94,7 +125,11 @@ describe('admin: settings and audit logs', () => {
 
   it("never shows another organization's entries", async () => {
     const res = await call(outsider).get('/api/admin/audit-logs?limit=100').expect(200);
-    expect(res.body.data.every((l: { actor: string }) => l.actor !== admin.sub && l.actor !== editor.sub)).toBe(true);
+    expect(
+      res.body.data.every(
+        (l: { actor: string }) => l.actor !== admin.sub && l.actor !== editor.sub,
+      ),
+    ).toBe(true);
     const settings = await call(outsider).get('/api/admin/settings').expect(200);
     expect(settings.body.brand_name).toBeNull();
   });

@@ -25,17 +25,19 @@ describe('authentication (JWT)', () => {
       'SELECT email, roles, permissions FROM members WHERE organization_id = $1 AND user_id = $2',
       [orgId, member.sub],
     );
-    expect(rows).toEqual([{ email: 'jit@members.example', roles: ['viewer'], permissions: ALL_PERMISSIONS }]);
+    expect(rows).toEqual([
+      { email: 'jit@members.example', roles: ['viewer'], permissions: ALL_PERMISSIONS },
+    ]);
   });
 
   it('updates the member when the claims change (roles come from the IdP)', async () => {
     const member = newMember(orgId, { roles: ['viewer'] });
     await get(tokenFor(member)).expect(200);
     await get(tokenFor({ ...member, roles: ['admin'] })).expect(200);
-    const [row] = await t.db.query('SELECT roles FROM members WHERE organization_id = $1 AND user_id = $2', [
-      orgId,
-      member.sub,
-    ]);
+    const [row] = await t.db.query(
+      'SELECT roles FROM members WHERE organization_id = $1 AND user_id = $2',
+      [orgId, member.sub],
+    );
     expect(row.roles).toEqual(['admin']);
   });
 
@@ -52,7 +54,11 @@ describe('authentication (JWT)', () => {
     ['an empty bearer', ''],
   ])('answers 401 for %s', async (_label, token) => {
     const res = await get(token).expect(401);
-    expect(res.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', code: 'UNAUTHENTICATED' });
+    expect(res.body).toMatchObject({
+      statusCode: 401,
+      error: 'Unauthorized',
+      code: 'UNAUTHENTICATED',
+    });
     expect(typeof res.body.request_id).toBe('string');
   });
 
@@ -68,7 +74,12 @@ describe('authentication (JWT)', () => {
   it('answers 401 for alg none', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     const payload = Buffer.from(
-      JSON.stringify({ sub: 'x', org_id: orgId, roles: ['admin'], exp: Math.floor(Date.now() / 1000) + 60 }),
+      JSON.stringify({
+        sub: 'x',
+        org_id: orgId,
+        roles: ['admin'],
+        exp: Math.floor(Date.now() / 1000) + 60,
+      }),
     ).toString('base64url');
     await get(`${header}.${payload}.`).expect(401);
   });
@@ -126,8 +137,12 @@ describe('authentication with an IdP public key (RS256/ES256), issuer and audien
   });
 
   it('refuses a wrong issuer or audience', async () => {
-    await call(sign(claims(), rsa.privateKey, { ...good, issuer: 'https://evil/', algorithm: 'RS256' })).expect(401);
-    await call(sign(claims(), rsa.privateKey, { ...good, audience: 'other', algorithm: 'RS256' })).expect(401);
+    await call(
+      sign(claims(), rsa.privateKey, { ...good, issuer: 'https://evil/', algorithm: 'RS256' }),
+    ).expect(401);
+    await call(
+      sign(claims(), rsa.privateKey, { ...good, audience: 'other', algorithm: 'RS256' }),
+    ).expect(401);
   });
 
   it('refuses ES256 from a key that is not configured', async () => {
@@ -138,7 +153,12 @@ describe('authentication with an IdP public key (RS256/ES256), issuer and audien
     const pem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
     const body = Buffer.from(
-      JSON.stringify({ ...claims(), iss: good.issuer, aud: good.audience, exp: Math.floor(Date.now() / 1000) + 60 }),
+      JSON.stringify({
+        ...claims(),
+        iss: good.issuer,
+        aud: good.audience,
+        exp: Math.floor(Date.now() / 1000) + 60,
+      }),
     ).toString('base64url');
     const { createHmac } = await import('node:crypto');
     const sig = createHmac('sha256', pem).update(`${header}.${body}`).digest('base64url');

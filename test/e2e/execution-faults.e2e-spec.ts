@@ -10,6 +10,7 @@ import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/fact
 import { FakeClock } from 'test/utils/fake-clock';
 import { createTestApp, TestApp } from 'test/utils/test-app';
 import { TEST_DATABASE_URL, TEST_STORAGE_DIR } from 'test/utils/test-env';
+import { useManualTicks } from 'test/utils/manual-ticks';
 import { waitFor } from 'test/utils/wait-for';
 import { WorkerProcess } from 'test/utils/worker-process';
 
@@ -24,7 +25,12 @@ describe('execution pipeline under failure', () => {
 
   const auth = () => ({ Authorization: `Bearer ${tokenFor(editor)}` });
   const statusOf = async (executionId: string) =>
-    (await api.db.query('SELECT status, retry_count, error_message, file_key FROM report_executions WHERE id = $1', [executionId]))[0];
+    (
+      await api.db.query(
+        'SELECT status, retry_count, error_message, file_key FROM report_executions WHERE id = $1',
+        [executionId],
+      )
+    )[0];
   const createSchedule = async (overrides: Record<string, unknown> = {}) =>
     (
       await api
@@ -34,7 +40,9 @@ describe('execution pipeline under failure', () => {
         .send(
           scheduleBody({
             schedule_config: { cadence: 'daily', time: '09:00', timezone: 'UTC' },
-            report_parameters: { date_range: { preset: 'custom', from: '2025-06-01', to: '2026-05-31' } },
+            report_parameters: {
+              date_range: { preset: 'custom', from: '2025-06-01', to: '2026-05-31' },
+            },
             ...overrides,
           }),
         )
@@ -49,7 +57,12 @@ describe('execution pipeline under failure', () => {
     await client.connect();
     try {
       // Enough rows that generating takes a few seconds, so a job can be caught mid-flight.
-      await seedBillingData(client, { orgId, invoices: 200_000, usageEvents: 1000, customers: 500 });
+      await seedBillingData(client, {
+        orgId,
+        invoices: 200_000,
+        usageEvents: 1000,
+        customers: 500,
+      });
     } finally {
       await client.end();
     }
@@ -65,7 +78,10 @@ describe('execution pipeline under failure', () => {
          FROM generate_series(1, 500) g`,
       [due],
     );
-    const schedulers = await Promise.all([1, 2, 3].map(() => createTestApp({ role: 'scheduler', clock })));
+    const schedulers = await Promise.all(
+      [1, 2, 3].map(() => createTestApp({ role: 'scheduler', clock })),
+    );
+    schedulers.forEach((s) => useManualTicks(s.app));
     try {
       clock.set('2027-01-04T09:00:03Z');
       const results = await Promise.all(schedulers.map((s) => s.app.get(SchedulerService).tick()));
@@ -80,10 +96,14 @@ describe('execution pipeline under failure', () => {
         `SELECT DISTINCT next_run_at FROM scheduled_reports WHERE organization_id = $1`,
         [due],
       );
-      expect(next.map((r: { next_run_at: Date }) => r.next_run_at.toISOString())).toEqual(['2027-01-05T09:00:00.000Z']);
+      expect(next.map((r: { next_run_at: Date }) => r.next_run_at.toISOString())).toEqual([
+        '2027-01-05T09:00:00.000Z',
+      ]);
     } finally {
       // These have no data worth generating: drop the jobs and the schedules.
-      await schedulers[0].app.get<Queue>(getQueueToken(GENERATION_QUEUE)).obliterate({ force: true });
+      await schedulers[0].app
+        .get<Queue>(getQueueToken(GENERATION_QUEUE))
+        .obliterate({ force: true });
       await api.db.query(`DELETE FROM scheduled_reports WHERE organization_id = $1`, [due]);
       await Promise.all(schedulers.map((s) => s.close()));
     }
@@ -93,11 +113,15 @@ describe('execution pipeline under failure', () => {
     clock.set('2027-01-05T08:00:00Z');
     const schedule = await createSchedule();
     const schedulerApp = await createTestApp({ role: 'scheduler', clock });
+    useManualTicks(schedulerApp.app);
     let worker: TestApp | null = null;
     try {
       clock.set('2027-01-05T09:00:01Z');
       await schedulerApp.app.get(SchedulerService).tick();
-      const [execution] = await api.db.query('SELECT id, status FROM report_executions WHERE scheduled_report_id = $1', [schedule.id]);
+      const [execution] = await api.db.query(
+        'SELECT id, status FROM report_executions WHERE scheduled_report_id = $1',
+        [schedule.id],
+      );
       expect(execution.status).toBe('pending');
       await api.http().post(`/api/scheduled-reports/${schedule.id}/pause`).set(auth()).expect(200);
       worker = await createTestApp({ role: 'worker', clock });
@@ -119,23 +143,41 @@ describe('execution pipeline under failure', () => {
     const second = new WorkerProcess();
     try {
       await first.start({ GENERATION_CONCURRENCY: '1', QUEUE_LOCK_DURATION_MS: '3000' });
-      const run = await api.http().post(`/api/scheduled-reports/${schedule.id}/run`).set(auth()).send({}).expect(202);
-      await waitFor('the first worker to start the job', async () => (await statusOf(run.body.id)).status === 'running', 60_000, 20);
+      const run = await api
+        .http()
+        .post(`/api/scheduled-reports/${schedule.id}/run`)
+        .set(auth())
+        .send({})
+        .expect(202);
+      await waitFor(
+        'the first worker to start the job',
+        async () => (await statusOf(run.body.id)).status === 'running',
+        60_000,
+        20,
+      );
       await new Promise((r) => setTimeout(r, 300));
       await first.kill();
       expect((await statusOf(run.body.id)).status).toBe('running');
 
       await second.start({ GENERATION_CONCURRENCY: '1', QUEUE_LOCK_DURATION_MS: '3000' });
-      const done = await waitFor('the retried job to complete', async () => {
-        const row = await statusOf(run.body.id);
-        return ['completed', 'failed'].includes(row.status) && row;
-      }, 120_000, 250);
+      const done = await waitFor(
+        'the retried job to complete',
+        async () => {
+          const row = await statusOf(run.body.id);
+          return ['completed', 'failed'].includes(row.status) && row;
+        },
+        120_000,
+        250,
+      );
       expect(done).toMatchObject({ status: 'completed', error_message: null });
       expect(done.retry_count).toBeGreaterThanOrEqual(1);
       const files = readdirSync(join(TEST_STORAGE_DIR, 'org', orgId, 'executions'));
       expect(files.filter((f) => f.includes(run.body.id))).toEqual([`${run.body.id}.csv`]);
       expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
-      const executions = await api.db.query('SELECT count(*)::int AS n FROM report_executions WHERE scheduled_report_id = $1', [schedule.id]);
+      const executions = await api.db.query(
+        'SELECT count(*)::int AS n FROM report_executions WHERE scheduled_report_id = $1',
+        [schedule.id],
+      );
       expect(executions[0].n).toBe(1);
     } finally {
       await first.kill();
@@ -148,22 +190,41 @@ describe('execution pipeline under failure', () => {
     const schedule = await createSchedule();
     const worker = await createTestApp({ role: 'worker', clock });
     try {
-      const run = await api.http().post(`/api/scheduled-reports/${schedule.id}/run`).set(auth()).send({}).expect(202);
-      await waitFor('the job to start', async () => (await statusOf(run.body.id)).status !== 'pending', 60_000, 20);
+      const run = await api
+        .http()
+        .post(`/api/scheduled-reports/${schedule.id}/run`)
+        .set(auth())
+        .send({})
+        .expect(202);
+      await waitFor(
+        'the job to start',
+        async () => (await statusOf(run.body.id)).status !== 'pending',
+        60_000,
+        20,
+      );
       await api.http().delete(`/api/scheduled-reports/${schedule.id}`).set(auth()).expect(204);
-      const done = await waitFor('the run to finish', async () => {
-        const row = await statusOf(run.body.id);
-        return ['completed', 'failed'].includes(row.status) && row;
-      }, 120_000, 250);
+      const done = await waitFor(
+        'the run to finish',
+        async () => {
+          const row = await statusOf(run.body.id);
+          return ['completed', 'failed'].includes(row.status) && row;
+        },
+        120_000,
+        250,
+      );
       expect(['completed', 'failed']).toContain(done.status);
       const schedulerApp = await createTestApp({ role: 'scheduler', clock });
+      useManualTicks(schedulerApp.app);
       try {
         clock.set('2027-01-06T09:00:05Z');
         await schedulerApp.app.get(SchedulerService).tick();
       } finally {
         await schedulerApp.close();
       }
-      const executions = await api.db.query('SELECT count(*)::int AS n FROM report_executions WHERE scheduled_report_id = $1', [schedule.id]);
+      const executions = await api.db.query(
+        'SELECT count(*)::int AS n FROM report_executions WHERE scheduled_report_id = $1',
+        [schedule.id],
+      );
       expect(executions[0].n).toBe(1);
     } finally {
       await worker.close();

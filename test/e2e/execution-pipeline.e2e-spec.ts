@@ -8,6 +8,7 @@ import { parseCsv } from 'test/utils/parse-csv';
 import { startRedis, stopRedis } from 'test/utils/redis-control';
 import { createTestApp, TestApp } from 'test/utils/test-app';
 import { TEST_DATABASE_URL } from 'test/utils/test-env';
+import { useManualTicks } from 'test/utils/manual-ticks';
 import { waitFor } from 'test/utils/wait-for';
 
 jest.setTimeout(120_000);
@@ -29,11 +30,16 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
   const finished = (scheduleId: string, count = 1) =>
     waitFor(`${count} finished execution(s) of ${scheduleId}`, async () => {
       const rows = await executionsOf(scheduleId);
-      return rows.length >= count && rows.every((r: { status: string }) => ['completed', 'failed'].includes(r.status)) && rows;
+      return (
+        rows.length >= count &&
+        rows.every((r: { status: string }) => ['completed', 'failed'].includes(r.status)) &&
+        rows
+      );
     });
 
   beforeAll(async () => {
     t = await createTestApp({ role: 'all', clock });
+    useManualTicks(t.app);
     scheduler = t.app.get(SchedulerService);
     orgId = (await newOrg(t.db)).id;
     editor = newMember(orgId, { roles: ['editor'] });
@@ -76,17 +82,28 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
     const [execution] = await finished(schedule.id);
     expect(execution).toMatchObject({ status: 'completed', trigger: 'schedule' });
     expect((await executionsOf(schedule.id)).length).toBe(1);
-    const [row] = await t.db.query('SELECT next_run_at, last_run_at FROM scheduled_reports WHERE id = $1', [schedule.id]);
+    const [row] = await t.db.query(
+      'SELECT next_run_at, last_run_at FROM scheduled_reports WHERE id = $1',
+      [schedule.id],
+    );
     expect(row.next_run_at.toISOString()).toBe('2026-12-01T09:00:00.000Z');
     expect(row.last_run_at.toISOString()).toBe('2026-11-30T09:00:00.000Z');
 
-    const detail = await t.http().get(`/api/report-executions/${execution.id}`).set(auth(editor)).expect(200);
+    const detail = await t
+      .http()
+      .get(`/api/report-executions/${execution.id}`)
+      .set(auth(editor))
+      .expect(200);
     expect(detail.body).toMatchObject({
       status: 'completed',
       scheduled_for: '2026-11-30T09:00:00.000Z',
       retry_count: 0,
       deliveries: [],
-      metadata: { filters_applied: { date_range: { preset: 'last_7_days', from: '2026-11-23', to: '2026-11-29' } } },
+      metadata: {
+        filters_applied: {
+          date_range: { preset: 'last_7_days', from: '2026-11-23', to: '2026-11-29' },
+        },
+      },
     });
     expect(detail.body.execution_time_ms).toBeGreaterThanOrEqual(0);
     expect(new Date(detail.body.metadata.data_as_of).getTime()).not.toBeNaN();
@@ -103,7 +120,9 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
       })
       .expect(200);
     expect(download.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(download.headers['content-disposition']).toContain('attachment; filename="weekly-invoices-2026-11-30.csv"');
+    expect(download.headers['content-disposition']).toContain(
+      'attachment; filename="weekly-invoices-2026-11-30.csv"',
+    );
     expect(Number(download.headers['content-length'])).toBe((download.body as Buffer).length);
     expect(Number(download.headers['content-length'])).toBe(detail.body.file_size);
 
@@ -116,7 +135,9 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
         ORDER BY i.issued_at, i.id`,
       [orgId],
     );
-    expect(rows.map((r) => [r[0], r[9]])).toEqual(expected.map((e: { number: string; total: string }) => [e.number, e.total]));
+    expect(rows.map((r) => [r[0], r[9]])).toEqual(
+      expected.map((e: { number: string; total: string }) => [e.number, e.total]),
+    );
     expect(detail.body.metadata.rows_generated).toBe(expected.length);
   });
 
@@ -132,13 +153,20 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
     expect(first.body.trigger).toBe('manual');
     const [done] = await finished(schedule.id);
     expect(done.status).toBe('completed');
-    const third = await t.http().post(`/api/scheduled-reports/${schedule.id}/run`).set(auth(editor)).send({}).expect(202);
+    const third = await t
+      .http()
+      .post(`/api/scheduled-reports/${schedule.id}/run`)
+      .set(auth(editor))
+      .send({})
+      .expect(202);
     expect(third.body.id).not.toBe(first.body.id);
     await finished(schedule.id, 2);
   });
 
   it('run-now with as_of re-runs the period of that past slot', async () => {
-    const schedule = await createDaily({ report_parameters: { date_range: { preset: 'yesterday' } } });
+    const schedule = await createDaily({
+      report_parameters: { date_range: { preset: 'yesterday' } },
+    });
     const res = await t
       .http()
       .post(`/api/scheduled-reports/${schedule.id}/run`)
@@ -147,7 +175,10 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
       .expect(202);
     expect(res.body.scheduled_for).toBe('2026-11-20T09:00:00.000Z');
     const [done] = await finished(schedule.id);
-    expect(done.metadata.filters_applied.date_range).toMatchObject({ from: '2026-11-19', to: '2026-11-19' });
+    expect(done.metadata.filters_applied.date_range).toMatchObject({
+      from: '2026-11-19',
+      to: '2026-11-19',
+    });
     await t
       .http()
       .post(`/api/scheduled-reports/${schedule.id}/run`)
@@ -168,7 +199,9 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
     expect(run.scheduled_for.toISOString()).toBe('2026-12-02T09:00:00.000Z');
     expect(run.metadata.skipped_slots).toHaveLength(5); // 06:30 … 08:30
     expect((await executionsOf(schedule.id)).length).toBe(1);
-    const [row] = await t.db.query('SELECT next_run_at FROM scheduled_reports WHERE id = $1', [schedule.id]);
+    const [row] = await t.db.query('SELECT next_run_at FROM scheduled_reports WHERE id = $1', [
+      schedule.id,
+    ]);
     expect(row.next_run_at.toISOString()).toBe('2026-12-02T09:30:00.000Z');
     const audit = await t.db.query(
       `SELECT details FROM audit_logs WHERE resource_id = $1 AND action = 'schedule.slots_skipped'`,
@@ -183,43 +216,94 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
     clock.set('2026-12-03T11:00:00Z'); // 2 h after the 09:00 slot; grace is 1 h
     await scheduler.tick();
     expect(await executionsOf(schedule.id)).toEqual([]);
-    const [row] = await t.db.query('SELECT next_run_at FROM scheduled_reports WHERE id = $1', [schedule.id]);
+    const [row] = await t.db.query('SELECT next_run_at FROM scheduled_reports WHERE id = $1', [
+      schedule.id,
+    ]);
     expect(row.next_run_at.toISOString()).toBe('2026-12-04T09:00:00.000Z');
   });
 
   it('history lists executions newest first, for viewers, and 404s across organizations', async () => {
     const schedule = await createDaily();
-    await t.http().post(`/api/scheduled-reports/${schedule.id}/run`).set(auth(editor)).send({}).expect(202);
+    await t
+      .http()
+      .post(`/api/scheduled-reports/${schedule.id}/run`)
+      .set(auth(editor))
+      .send({})
+      .expect(202);
     const [execution] = await finished(schedule.id);
     const viewer = newMember(orgId, { roles: ['viewer'], permissions: [] });
-    const history = await t.http().get(`/api/scheduled-reports/${schedule.id}/executions`).set(auth(viewer)).expect(200);
+    const history = await t
+      .http()
+      .get(`/api/scheduled-reports/${schedule.id}/executions`)
+      .set(auth(viewer))
+      .expect(200);
     expect(history.body).toMatchObject({ total: 1, page: 1, data: [{ id: execution.id }] });
     // Reading is fine, downloading needs billing:read.
-    await t.http().get(`/api/report-executions/${execution.id}/download`).set(auth(viewer)).expect(403);
-    await t.http().post(`/api/scheduled-reports/${schedule.id}/run`).set(auth(viewer)).send({}).expect(403);
+    await t
+      .http()
+      .get(`/api/report-executions/${execution.id}/download`)
+      .set(auth(viewer))
+      .expect(403);
+    await t
+      .http()
+      .post(`/api/scheduled-reports/${schedule.id}/run`)
+      .set(auth(viewer))
+      .send({})
+      .expect(403);
 
     const outsider = newMember((await newOrg(t.db)).id, { roles: ['admin'] });
     await t.http().get(`/api/report-executions/${execution.id}`).set(auth(outsider)).expect(404);
-    await t.http().get(`/api/report-executions/${execution.id}/download`).set(auth(outsider)).expect(404);
-    await t.http().get(`/api/report-executions/${execution.id}/events`).set(auth(outsider)).expect(404);
-    await t.http().get(`/api/scheduled-reports/${schedule.id}/executions`).set(auth(outsider)).expect(404);
-    await t.http().post(`/api/scheduled-reports/${schedule.id}/run`).set(auth(outsider)).send({}).expect(404);
+    await t
+      .http()
+      .get(`/api/report-executions/${execution.id}/download`)
+      .set(auth(outsider))
+      .expect(404);
+    await t
+      .http()
+      .get(`/api/report-executions/${execution.id}/events`)
+      .set(auth(outsider))
+      .expect(404);
+    await t
+      .http()
+      .get(`/api/scheduled-reports/${schedule.id}/executions`)
+      .set(auth(outsider))
+      .expect(404);
+    await t
+      .http()
+      .post(`/api/scheduled-reports/${schedule.id}/run`)
+      .set(auth(outsider))
+      .send({})
+      .expect(404);
   });
 
   it('after delete, history stays readable to admins only', async () => {
     const schedule = await createDaily();
-    await t.http().post(`/api/scheduled-reports/${schedule.id}/run`).set(auth(editor)).send({}).expect(202);
+    await t
+      .http()
+      .post(`/api/scheduled-reports/${schedule.id}/run`)
+      .set(auth(editor))
+      .send({})
+      .expect(202);
     const [execution] = await finished(schedule.id);
     await t.http().delete(`/api/scheduled-reports/${schedule.id}`).set(auth(editor)).expect(204);
     const admin = newMember(orgId, { roles: ['admin'] });
     await t.http().get(`/api/report-executions/${execution.id}`).set(auth(admin)).expect(200);
-    await t.http().get(`/api/scheduled-reports/${schedule.id}/executions`).set(auth(admin)).expect(200);
+    await t
+      .http()
+      .get(`/api/scheduled-reports/${schedule.id}/executions`)
+      .set(auth(admin))
+      .expect(200);
     await t.http().get(`/api/report-executions/${execution.id}`).set(auth(editor)).expect(404);
   });
 
   it('streams status changes as Server-Sent Events until the run finishes', async () => {
     const schedule = await createDaily();
-    const run = await t.http().post(`/api/scheduled-reports/${schedule.id}/run`).set(auth(editor)).send({}).expect(202);
+    const run = await t
+      .http()
+      .post(`/api/scheduled-reports/${schedule.id}/run`)
+      .set(auth(editor))
+      .send({})
+      .expect(202);
     const res = await t
       .http()
       .get(`/api/report-executions/${run.body.id}/events`)
@@ -245,16 +329,27 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
       stopRedis();
       clock.set('2026-12-05T09:00:02Z');
       await scheduler.tick(); // commits the slot; the enqueue fails fast
-      const res = await t.http().post(`/api/scheduled-reports/${manual.id}/run`).set(auth(editor)).send({});
+      const res = await t
+        .http()
+        .post(`/api/scheduled-reports/${manual.id}/run`)
+        .set(auth(editor))
+        .send({});
       expect(res.status).toBe(202);
-      expect((await executionsOf(due.id)).map((e: { status: string }) => e.status)).toEqual(['pending']);
+      expect((await executionsOf(due.id)).map((e: { status: string }) => e.status)).toEqual([
+        'pending',
+      ]);
     } finally {
       startRedis();
     }
     // Redis restarted empty: the reconciler finds both rows and enqueues them.
     clock.advance(60_000);
     const reconciler = t.app.get(ExecutionReconcilerService);
-    await waitFor('the reconciler to requeue', async () => (await reconciler.reconcile()) >= 0 && true, 30_000, 1000);
+    await waitFor(
+      'the reconciler to requeue',
+      async () => (await reconciler.reconcile()) >= 0 && true,
+      30_000,
+      1000,
+    );
     const [scheduled] = await finished(due.id);
     const [manualRun] = await finished(manual.id);
     expect(scheduled.status).toBe('completed');

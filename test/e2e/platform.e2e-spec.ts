@@ -17,6 +17,13 @@ describe('health, errors and the OpenAPI document', () => {
     });
   });
 
+  it('GET /metrics is Prometheus text, without auth', async () => {
+    const res = await t.http().get('/metrics').expect(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.text).toContain('scheduled_reports_executions{status="pending"}');
+    expect(res.text).toContain('scheduled_reports_process_cpu_seconds_total');
+  });
+
   it('unknown routes answer the standard error body', async () => {
     const org = await newOrg(t.db);
     const res = await t
@@ -40,7 +47,11 @@ describe('health, errors and the OpenAPI document', () => {
   });
 
   it('echoes a sane X-Request-Id and uses it in error bodies', async () => {
-    const res = await t.http().get('/api/scheduled-reports').set('X-Request-Id', 'req-12345678').expect(401);
+    const res = await t
+      .http()
+      .get('/api/scheduled-reports')
+      .set('X-Request-Id', 'req-12345678')
+      .expect(401);
     expect(res.headers['x-request-id']).toBe('req-12345678');
     expect(res.body.request_id).toBe('req-12345678');
   });
@@ -48,8 +59,14 @@ describe('health, errors and the OpenAPI document', () => {
   describe('/docs-json', () => {
     let doc: {
       openapi: string;
-      paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
-      components: { securitySchemes: Record<string, unknown>; schemas: Record<string, { properties?: Record<string, { example?: unknown }> }> };
+      paths: Record<
+        string,
+        Record<string, { security?: unknown[]; responses: Record<string, unknown> }>
+      >;
+      components: {
+        securitySchemes: Record<string, unknown>;
+        schemas: Record<string, { properties?: Record<string, { example?: unknown }> }>;
+      };
     };
 
     beforeAll(async () => {
@@ -58,7 +75,10 @@ describe('health, errors and the OpenAPI document', () => {
 
     it('is an OpenAPI 3 document with bearer auth', () => {
       expect(doc.openapi).toMatch(/^3\./);
-      expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(doc.components.securitySchemes.bearer).toMatchObject({
+        type: 'http',
+        scheme: 'bearer',
+      });
     });
 
     it('lists every route', () => {
@@ -68,6 +88,12 @@ describe('health, errors and the OpenAPI document', () => {
       expect(routes.sort()).toEqual(
         [
           'GET /health',
+          'GET /metrics',
+          'POST /api/scheduled-reports/{id}/run',
+          'GET /api/scheduled-reports/{id}/executions',
+          'GET /api/report-executions/{id}',
+          'GET /api/report-executions/{id}/download',
+          'GET /api/report-executions/{id}/events',
           'GET /api/report-types',
           'GET /api/members',
           'GET /api/admin/settings',
@@ -104,8 +130,14 @@ describe('health, errors and the OpenAPI document', () => {
       const missing: string[] = [];
       for (const [name, schema] of Object.entries(doc.components.schemas)) {
         for (const [prop, def] of Object.entries(schema.properties ?? {})) {
-          const d = def as { example?: unknown; $ref?: string; allOf?: unknown; items?: { $ref?: string } };
-          if (d.example === undefined && !d.$ref && !d.allOf && !d.items?.$ref) missing.push(`${name}.${prop}`);
+          const d = def as {
+            example?: unknown;
+            $ref?: string;
+            allOf?: unknown;
+            items?: { $ref?: string };
+          };
+          if (d.example === undefined && !d.$ref && !d.allOf && !d.items?.$ref)
+            missing.push(`${name}.${prop}`);
         }
       }
       expect(missing).toEqual([]);

@@ -69,20 +69,27 @@ describe('scheduled reports API', () => {
       expect(rows).toEqual([{ actor: editor.sub, action: 'schedule.created' }]);
     });
 
-    it.each(['id', 'organization_id', 'created_by', 'next_run_at', 'last_run_at', 'status', 'is_active'])(
-      'rejects the client-set field %s (mass assignment) and stores nothing',
-      async (field) => {
-        const before = await t.db.query('SELECT count(*)::int AS n FROM scheduled_reports');
-        const res = await as(editor).post(
-          '/api/scheduled-reports',
-          scheduleBody({ [field]: field === 'organization_id' ? outsider.orgId : 'x' }),
-        );
-        expect(res.status).toBe(400);
-        expect(res.body.message).toEqual(expect.arrayContaining([`property ${field} should not exist`]));
-        const after = await t.db.query('SELECT count(*)::int AS n FROM scheduled_reports');
-        expect(after[0].n).toBe(before[0].n);
-      },
-    );
+    it.each([
+      'id',
+      'organization_id',
+      'created_by',
+      'next_run_at',
+      'last_run_at',
+      'status',
+      'is_active',
+    ])('rejects the client-set field %s (mass assignment) and stores nothing', async (field) => {
+      const before = await t.db.query('SELECT count(*)::int AS n FROM scheduled_reports');
+      const res = await as(editor).post(
+        '/api/scheduled-reports',
+        scheduleBody({ [field]: field === 'organization_id' ? outsider.orgId : 'x' }),
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.message).toEqual(
+        expect.arrayContaining([`property ${field} should not exist`]),
+      );
+      const after = await t.db.query('SELECT count(*)::int AS n FROM scheduled_reports');
+      expect(after[0].n).toBe(before[0].n);
+    });
 
     it('lets a viewer read but not create (403)', async () => {
       const res = await as(viewer).post('/api/scheduled-reports', scheduleBody());
@@ -98,7 +105,10 @@ describe('scheduled reports API', () => {
       await as(noBilling)
         .post(
           '/api/scheduled-reports',
-          scheduleBody({ report_type: 'usage_report', report_parameters: { date_range: { preset: 'yesterday' } } }),
+          scheduleBody({
+            report_type: 'usage_report',
+            report_parameters: { date_range: { preset: 'yesterday' } },
+          }),
         )
         .expect(201);
     });
@@ -142,7 +152,9 @@ describe('scheduled reports API', () => {
       const paused = await as(boss).get('/api/scheduled-reports?status=paused').expect(200);
       expect(paused.body.data.map((s: { id: string }) => s.id)).toEqual([a.id]);
 
-      const usage = await as(boss).get('/api/scheduled-reports?report_type=usage_report').expect(200);
+      const usage = await as(boss)
+        .get('/api/scheduled-reports?report_type=usage_report')
+        .expect(200);
       expect(usage.body.data.map((s: { id: string }) => s.id)).toEqual([b.id]);
 
       const q = await as(boss).get('/api/scheduled-reports?q=beta').expect(200);
@@ -170,7 +182,9 @@ describe('scheduled reports API', () => {
       const res = await as(viewer).get(`/api/scheduled-reports/${s.id}`).expect(200);
       expect(res.body.id).toBe(s.id);
       await as(viewer).get('/api/scheduled-reports/not-a-uuid').expect(400);
-      const missing = await as(viewer).get('/api/scheduled-reports/00000000-0000-4000-8000-000000000000');
+      const missing = await as(viewer).get(
+        '/api/scheduled-reports/00000000-0000-4000-8000-000000000000',
+      );
       expect(missing.status).toBe(404);
       expect(missing.body.code).toBe('SCHEDULE_NOT_FOUND');
     });
@@ -197,12 +211,16 @@ describe('scheduled reports API', () => {
     it('PUT needs every editable field', async () => {
       const s = await create(editor);
       const res = await as(editor).put(`/api/scheduled-reports/${s.id}`, { name: 'x' }).expect(400);
-      expect(res.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^report_type/)]));
+      expect(res.body.message).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^report_type/)]),
+      );
     });
 
     it('PATCH changes only what it names and keeps next_run_at when the schedule is unchanged', async () => {
       const s = await create(editor);
-      const res = await as(editor).patch(`/api/scheduled-reports/${s.id}`, { name: 'Renamed' }).expect(200);
+      const res = await as(editor)
+        .patch(`/api/scheduled-reports/${s.id}`, { name: 'Renamed' })
+        .expect(200);
       expect(res.body).toMatchObject({
         name: 'Renamed',
         description: 'For finance',
@@ -221,14 +239,18 @@ describe('scheduled reports API', () => {
 
     it('PATCH rejects fields the client may not set', async () => {
       const s = await create(editor);
-      const res = await as(editor).patch(`/api/scheduled-reports/${s.id}`, { next_run_at: '2030-01-01T00:00:00Z' });
+      const res = await as(editor).patch(`/api/scheduled-reports/${s.id}`, {
+        next_run_at: '2030-01-01T00:00:00Z',
+      });
       expect(res.status).toBe(400);
       expect(res.body.message).toEqual(['property next_run_at should not exist']);
     });
 
-    it("editors change only their own schedules; admins change any", async () => {
+    it('editors change only their own schedules; admins change any', async () => {
       const s = await create(editor);
-      await as(otherEditor).patch(`/api/scheduled-reports/${s.id}`, { name: 'Mine now' }).expect(403);
+      await as(otherEditor)
+        .patch(`/api/scheduled-reports/${s.id}`, { name: 'Mine now' })
+        .expect(403);
       await as(otherEditor).post(`/api/scheduled-reports/${s.id}/pause`).expect(403);
       await as(otherEditor).delete(`/api/scheduled-reports/${s.id}`).expect(403);
       await as(viewer).patch(`/api/scheduled-reports/${s.id}`, { name: 'x' }).expect(403);
@@ -243,7 +265,11 @@ describe('scheduled reports API', () => {
       expect(paused.body).toMatchObject({ status: 'paused', is_active: false, next_run_at: null });
       await as(editor).post(`/api/scheduled-reports/${s.id}/pause`).expect(200);
       const resumed = await as(editor).post(`/api/scheduled-reports/${s.id}/resume`).expect(200);
-      expect(resumed.body).toMatchObject({ status: 'active', is_active: true, next_run_at: s.next_run_at });
+      expect(resumed.body).toMatchObject({
+        status: 'active',
+        is_active: true,
+        next_run_at: s.next_run_at,
+      });
       await as(editor).post(`/api/scheduled-reports/${s.id}/resume`).expect(200);
       const actions = await t.db.query(
         `SELECT action FROM audit_logs WHERE resource_id = $1 ORDER BY created_at`,
@@ -264,7 +290,9 @@ describe('scheduled reports API', () => {
       await as(editor).post(`/api/scheduled-reports/${s.id}/resume`).expect(404);
       const list = await as(editor).get('/api/scheduled-reports?limit=100').expect(200);
       expect(list.body.data.map((x: { id: string }) => x.id)).not.toContain(s.id);
-      const [row] = await t.db.query('SELECT deleted_at FROM scheduled_reports WHERE id = $1', [s.id]);
+      const [row] = await t.db.query('SELECT deleted_at FROM scheduled_reports WHERE id = $1', [
+        s.id,
+      ]);
       expect(row.deleted_at).not.toBeNull();
     });
   });
@@ -274,7 +302,9 @@ describe('scheduled reports API', () => {
       const s = await create(editor, {
         schedule_config: { cadence: 'daily', time: '09:30', timezone: 'Asia/Kathmandu' },
       });
-      const res = await as(viewer).get(`/api/scheduled-reports/${s.id}/next-runs?count=3`).expect(200);
+      const res = await as(viewer)
+        .get(`/api/scheduled-reports/${s.id}/next-runs?count=3`)
+        .expect(200);
       expect(res.body.runs).toHaveLength(3);
       for (const run of res.body.runs) {
         expect(run.at).toMatch(/T03:45:00\.000Z$/);
@@ -316,9 +346,10 @@ describe('scheduled reports API', () => {
                 : await client.post(url);
       expect(res.status).toBe(404);
       expect(JSON.stringify(res.body)).not.toContain('Weekly invoices');
-      const [row] = await t.db.query('SELECT name, status, deleted_at FROM scheduled_reports WHERE id = $1', [
-        foreignId,
-      ]);
+      const [row] = await t.db.query(
+        'SELECT name, status, deleted_at FROM scheduled_reports WHERE id = $1',
+        [foreignId],
+      );
       expect(row).toEqual({ name: 'Weekly invoices', status: 'active', deleted_at: null });
     });
 

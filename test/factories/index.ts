@@ -23,7 +23,11 @@ export const ALL_PERMISSIONS = ['billing:read', 'usage:read', 'audit:read'];
 /** A fresh organization with its own settings; each test owns its data (HOUSE-STYLE 17). */
 export async function newOrg(
   db: DataSource,
-  settings: { allowed_email_domains?: string[]; max_active_schedules?: number; max_recipients?: number } = {},
+  settings: {
+    allowed_email_domains?: string[];
+    max_active_schedules?: number;
+    max_recipients?: number;
+  } = {},
 ): Promise<TestOrg> {
   const id = randomUUID();
   await db.query(
@@ -41,7 +45,10 @@ export async function newOrg(
 }
 
 /** A member as its token will describe it (provisioned on its first request). */
-export function newMember(orgId: string, overrides: Partial<Omit<TestMember, 'orgId'>> = {}): TestMember {
+export function newMember(
+  orgId: string,
+  overrides: Partial<Omit<TestMember, 'orgId'>> = {},
+): TestMember {
   const sub = overrides.sub ?? `user-${randomUUID().slice(0, 8)}`;
   return {
     orgId,
@@ -78,7 +85,12 @@ export function scheduleBody(overrides: Record<string, unknown> = {}): Record<st
     name: 'Weekly invoices',
     description: 'For finance',
     report_type: 'invoice_summary',
-    schedule_config: { cadence: 'weekly', time: '09:00', timezone: 'America/New_York', day_of_week: 1 },
+    schedule_config: {
+      cadence: 'weekly',
+      time: '09:00',
+      timezone: 'America/New_York',
+      day_of_week: 1,
+    },
     recipients: [{ type: 'email', value: 'finance@acme.example' }],
     report_parameters: { date_range: { preset: 'previous_week' } },
     output_format: 'csv',

@@ -19,17 +19,40 @@ function boot(env: Record<string, string>) {
   return { status: result.status, stderr: result.stderr.trim() };
 }
 
-const VALID = { JWT_SECRET: 'boot-test-secret-0123456789', APP_SECRET: 'boot-test-app-secret-0123' };
+const VALID = {
+  JWT_SECRET: 'boot-test-secret-0123456789',
+  APP_SECRET: 'boot-test-app-secret-0123',
+};
 
 describe('configuration at boot', () => {
   it.each([
     ['a missing APP_SECRET', { JWT_SECRET: VALID.JWT_SECRET }, 'APP_SECRET is required'],
-    ['neither JWT_SECRET nor JWT_PUBLIC_KEY', { APP_SECRET: VALID.APP_SECRET }, 'JWT_SECRET is required'],
+    [
+      'neither JWT_SECRET nor JWT_PUBLIC_KEY',
+      { APP_SECRET: VALID.APP_SECRET },
+      'JWT_SECRET is required',
+    ],
     ['a non-numeric PORT', { ...VALID, PORT: 'eighty' }, 'PORT must be an integer'],
-    ['an unknown APP_ROLE', { ...VALID, APP_ROLE: 'cron' }, 'APP_ROLE must be one of all, api, scheduler, worker'],
-    ['a bad DATABASE_URL', { ...VALID, DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must use postgres:'],
-    ['a short STORAGE_ENCRYPTION_KEY', { ...VALID, STORAGE_ENCRYPTION_KEY: 'c2hvcnQ=' }, 'STORAGE_ENCRYPTION_KEY must be the base64 of exactly 32 bytes'],
-    ['s3 without a bucket', { ...VALID, STORAGE_DRIVER: 's3' }, 'S3_BUCKET is required when STORAGE_DRIVER=s3'],
+    [
+      'an unknown APP_ROLE',
+      { ...VALID, APP_ROLE: 'cron' },
+      'APP_ROLE must be one of all, api, scheduler, worker',
+    ],
+    [
+      'a bad DATABASE_URL',
+      { ...VALID, DATABASE_URL: 'mysql://x' },
+      'DATABASE_URL must use postgres:',
+    ],
+    [
+      'a short STORAGE_ENCRYPTION_KEY',
+      { ...VALID, STORAGE_ENCRYPTION_KEY: 'c2hvcnQ=' },
+      'STORAGE_ENCRYPTION_KEY must be the base64 of exactly 32 bytes',
+    ],
+    [
+      's3 without a bucket',
+      { ...VALID, STORAGE_DRIVER: 's3' },
+      'S3_BUCKET is required when STORAGE_DRIVER=s3',
+    ],
   ])('stops the process with one line naming the variable for %s', (_label, env, expected) => {
     const { status, stderr } = boot(env);
     expect(status).toBe(1);

@@ -21,7 +21,8 @@ describe('entities and migrations', () => {
 
   it('every migration can be reverted and re-applied', async () => {
     const migrations = dataSource.migrations.length;
-    for (let i = 0; i < migrations; i += 1) await dataSource.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < migrations; i += 1)
+      await dataSource.undoLastMigration({ transaction: 'each' });
     const tables = await dataSource.query(
       `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations'`,
     );

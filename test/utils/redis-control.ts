@@ -3,7 +3,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 const PORT = '6379';
 
 export function redisIsUp(): boolean {
-  return spawnSync('redis-cli', ['-p', PORT, 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG';
+  return (
+    spawnSync('redis-cli', ['-p', PORT, 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG'
+  );
 }
 
 /** Stops the shared Redis (tests that call this must call startRedis in a finally). */
@@ -16,7 +18,16 @@ export function stopRedis(): void {
 export function startRedis(): void {
   if (redisIsUp()) return;
   execFileSync('redis-server', [
-    '--daemonize', 'yes', '--bind', '127.0.0.1', '--port', PORT, '--save', '', '--appendonly', 'no',
+    '--daemonize',
+    'yes',
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    PORT,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
   ]);
   for (let i = 0; i < 100 && !redisIsUp(); i += 1) execFileSync('sleep', ['0.1']);
   if (!redisIsUp()) throw new Error('Redis did not come back');

@@ -23,7 +23,10 @@ export class WorkerProcess {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker did not start:\n${this.output}`)), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`worker did not start:\n${this.output}`)),
+        60_000,
+      );
       const check = setInterval(() => {
         if (this.output.includes('role worker started')) {
           clearTimeout(timer);

@@ -1,4 +1,9 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from 'src/common/http/error-response.dto';
 import { Actor, Role } from './actor';
@@ -14,7 +19,10 @@ export function RequireRole(role: Role) {
   return applyDecorators(
     SetMetadata(MIN_ROLE_KEY, role),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'Missing, invalid or expired token', type: ErrorResponseDto }),
+    ApiUnauthorizedResponse({
+      description: 'Missing, invalid or expired token',
+      type: ErrorResponseDto,
+    }),
     ApiForbiddenResponse({ description: `Needs role ${role} or above`, type: ErrorResponseDto }),
   );
 }

@@ -44,7 +44,9 @@ export function blockedAddressReason(address: string): string | null {
   if (version === 6) {
     const mapped = mappedIpv4(unbracketed);
     if (mapped) return blockedAddressReason(mapped);
-    return BLOCKED.check(unbracketed, 'ipv6') ? `${address} is a private or reserved address` : null;
+    return BLOCKED.check(unbracketed, 'ipv6')
+      ? `${address} is a private or reserved address`
+      : null;
   }
   return BLOCKED.check(unbracketed, 'ipv4') ? `${address} is a private or reserved address` : null;
 }

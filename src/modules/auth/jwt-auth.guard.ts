@@ -21,7 +21,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   override handleRequest<T>(err: unknown, user: T | false, info: unknown): T {
     if (err || !user) {
       const reason = info instanceof Error ? info.message : err instanceof Error ? err.message : '';
-      throw new UnauthorizedException(reason ? `Unauthorized: ${reason}` : 'Unauthorized: invalid token claims');
+      throw new UnauthorizedException(
+        reason ? `Unauthorized: ${reason}` : 'Unauthorized: invalid token claims',
+      );
     }
     return user;
   }

@@ -46,7 +46,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(req: Request & { id?: string }, payload: Record<string, unknown>): Promise<Actor | false> {
+  async validate(
+    req: Request & { id?: string },
+    payload: Record<string, unknown>,
+  ): Promise<Actor | false> {
     const claims = parseClaims(payload);
     if (!claims) return false;
     await this.organizations.provisionMember(claims);

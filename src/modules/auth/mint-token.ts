@@ -14,16 +14,20 @@ export function mintTokenFromArgs(argv: string[], sign: typeof Sign): string {
   if (!org || !/^[0-9a-f-]{36}$/i.test(org)) throw new Error(`--org <uuid> is required\n${USAGE}`);
   const roles = (args.roles ?? 'admin').split(',').filter(Boolean);
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-  if (unknown.length > 0) throw new Error(`unknown role(s) ${unknown.join(', ')}; use ${ROLES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown role(s) ${unknown.join(', ')}; use ${ROLES.join(', ')}`);
   const config = loadConfig(readEnv());
-  if (!config.jwt.secret) throw new Error('JWT_SECRET is not set; tokens for RS256/ES256 come from your IdP');
+  if (!config.jwt.secret)
+    throw new Error('JWT_SECRET is not set; tokens for RS256/ES256 come from your IdP');
   const sub = args.sub ?? 'demo-admin';
   return sign(
     {
       sub,
       org_id: org,
       roles,
-      permissions: (args.permissions ?? 'billing:read,usage:read,audit:read').split(',').filter(Boolean),
+      permissions: (args.permissions ?? 'billing:read,usage:read,audit:read')
+        .split(',')
+        .filter(Boolean),
       email: args.email ?? `${sub}@demo.example`,
       name: args.name ?? 'Demo Admin',
     },
@@ -43,7 +47,8 @@ function parseArgs(argv: string[]): Record<string, string | undefined> {
     const key = argv[i];
     if (!key.startsWith('--')) throw new Error(`unexpected argument '${key}'\n${USAGE}`);
     const value = argv[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new Error(`${key} needs a value\n${USAGE}`);
+    if (value === undefined || value.startsWith('--'))
+      throw new Error(`${key} needs a value\n${USAGE}`);
     out[key.slice(2)] = value;
     i += 1;
   }

@@ -33,7 +33,9 @@ export class ExecutionEventsService implements OnModuleDestroy {
       if (this.redis.status === 'wait') await this.redis.connect();
       await this.redis.publish(CHANNEL_PREFIX + event.execution_id, JSON.stringify(event));
     } catch (error) {
-      this.logger.debug(`event for ${event.execution_id} not published: ${(error as Error).message}`);
+      this.logger.debug(
+        `event for ${event.execution_id} not published: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -73,7 +75,11 @@ export class ExecutionEventsService implements OnModuleDestroy {
 
   private ensureSubscriber(): Redis {
     if (this.subscriber) return this.subscriber;
-    const subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: false });
+    const subscriber = this.redis.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      lazyConnect: false,
+    });
     subscriber.on('error', () => undefined); // reconnects by itself; the SSE poll covers the gap
     subscriber.on('message', (channel: string, message: string) => {
       const id = channel.slice(CHANNEL_PREFIX.length);

@@ -20,7 +20,12 @@ export function contentTypeOf(fileKey: string): string {
 }
 
 /** "Weekly invoices" run for 2026-11-30 in New York → weekly-invoices-2026-11-30.csv */
-export function downloadFileName(scheduleName: string, slot: Date, timezone: string, fileKey: string): string {
+export function downloadFileName(
+  scheduleName: string,
+  slot: Date,
+  timezone: string,
+  fileKey: string,
+): string {
   const slug =
     scheduleName
       .normalize('NFKD')

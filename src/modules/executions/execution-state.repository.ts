@@ -21,7 +21,12 @@ export class ExecutionStateRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Takes the execution for this attempt; null when it is already finished (or gone). */
-  async start(orgId: string, id: string, leaseId: string, attempt: number): Promise<ReportExecution | null> {
+  async start(
+    orgId: string,
+    id: string,
+    leaseId: string,
+    attempt: number,
+  ): Promise<ReportExecution | null> {
     const rows: ReportExecution[][] = await this.dataSource.query(
       `UPDATE report_executions
           SET status = 'running', started_at = COALESCE(started_at, now()), lease_id = $3,
@@ -37,14 +42,28 @@ export class ExecutionStateRepository {
     return row ? this.dataSource.getRepository(ReportExecution).create(row) : null;
   }
 
-  async complete(orgId: string, id: string, leaseId: string, file: CompletedFile): Promise<boolean> {
+  async complete(
+    orgId: string,
+    id: string,
+    leaseId: string,
+    file: CompletedFile,
+  ): Promise<boolean> {
     const result: [unknown[], number] = await this.dataSource.query(
       `UPDATE report_executions
           SET status = 'completed', completed_at = now(), file_key = $4, file_size = $5,
               file_checksum = $6, execution_time_ms = $7, metadata = metadata || $8::jsonb,
               error_message = NULL, updated_at = now()
         WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'running'`,
-      [id, orgId, leaseId, file.fileKey, file.fileSize, file.checksum, file.executionTimeMs, JSON.stringify(file.metadata)],
+      [
+        id,
+        orgId,
+        leaseId,
+        file.fileKey,
+        file.fileSize,
+        file.checksum,
+        file.executionTimeMs,
+        JSON.stringify(file.metadata),
+      ],
     );
     return result[1] === 1;
   }

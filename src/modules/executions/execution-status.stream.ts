@@ -1,5 +1,15 @@
 import { Injectable, MessageEvent } from '@nestjs/common';
-import { concat, defer, distinctUntilChanged, interval, map, merge, Observable, switchMap, takeWhile } from 'rxjs';
+import {
+  concat,
+  defer,
+  distinctUntilChanged,
+  interval,
+  map,
+  merge,
+  Observable,
+  switchMap,
+  takeWhile,
+} from 'rxjs';
 import { Actor } from 'src/common/auth/actor';
 import { ExecutionEvent, ExecutionEventsService } from './execution-events.service';
 import { ReportExecution } from './entities/report-execution.entity';

@@ -55,7 +55,13 @@ export class ExecutionsRepository {
        ON CONFLICT (scheduled_report_id) WHERE "trigger" = 'manual' AND "status" IN ('pending', 'running')
        DO NOTHING
        RETURNING id`,
-      [orgId, input.scheduleId, input.scheduledFor, input.requestedBy, JSON.stringify(input.metadata)],
+      [
+        orgId,
+        input.scheduleId,
+        input.scheduledFor,
+        input.requestedBy,
+        JSON.stringify(input.metadata),
+      ],
     );
     const execution = inserted[0]
       ? await this.repo.findOneOrFail({ where: { id: inserted[0].id, organization_id: orgId } })

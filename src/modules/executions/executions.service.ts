@@ -38,18 +38,27 @@ export class ExecutionsService {
    * Queues a manual run at high priority, or returns the run already pending/running.
    * The row is the outbox: when Redis is down the run is still accepted and enqueued later.
    */
-  async runNow(actor: Actor, scheduleId: string, asOf?: Date): Promise<{ execution: ReportExecutionDto; created: boolean }> {
+  async runNow(
+    actor: Actor,
+    scheduleId: string,
+    asOf?: Date,
+  ): Promise<{ execution: ReportExecutionDto; created: boolean }> {
     const schedule = await this.schedules.loadForChange(actor, scheduleId);
     const type = this.reportTypes.find(schedule.report_type);
     if (type && !hasPermission(actor, type.requiredPermission)) {
-      throw new ForbiddenError(`report type '${type.id}' needs the ${type.requiredPermission} permission`);
+      throw new ForbiddenError(
+        `report type '${type.id}' needs the ${type.requiredPermission} permission`,
+      );
     }
     const now = this.clock.now();
     let scheduledFor = now;
     if (asOf) {
       if (asOf > now) throw new ValidationFailedError('as_of must not be in the future');
       const slot = latestSlotAtOrBefore(schedule.schedule_config, asOf);
-      if (!slot) throw new ValidationFailedError('as_of: the schedule has no slot at or before that instant');
+      if (!slot)
+        throw new ValidationFailedError(
+          'as_of: the schedule has no slot at or before that instant',
+        );
       scheduledFor = slot;
     }
     await this.limiter.consume(actor.orgId, scheduleId);
@@ -71,10 +80,25 @@ export class ExecutionsService {
     return { execution: toReportExecutionDto(execution), created };
   }
 
-  async listForSchedule(actor: Actor, scheduleId: string, page: number, limit: number): Promise<Paginated<ReportExecutionDto>> {
+  async listForSchedule(
+    actor: Actor,
+    scheduleId: string,
+    page: number,
+    limit: number,
+  ): Promise<Paginated<ReportExecutionDto>> {
     await this.schedules.loadForHistory(actor, scheduleId);
-    const { rows, total } = await this.executions.listForSchedule(actor.orgId, scheduleId, page, limit);
-    return paginated(rows.map((e) => toReportExecutionDto(e)), page, limit, total);
+    const { rows, total } = await this.executions.listForSchedule(
+      actor.orgId,
+      scheduleId,
+      page,
+      limit,
+    );
+    return paginated(
+      rows.map((e) => toReportExecutionDto(e)),
+      page,
+      limit,
+      total,
+    );
   }
 
   async get(actor: Actor, id: string): Promise<ReportExecutionDto> {
@@ -90,7 +114,8 @@ export class ExecutionsService {
     try {
       await this.schedules.loadForHistory(actor, execution.scheduled_report_id);
     } catch (error) {
-      if (error instanceof DomainError && error.code === ErrorCode.SCHEDULE_NOT_FOUND) throw executionNotFound(id);
+      if (error instanceof DomainError && error.code === ErrorCode.SCHEDULE_NOT_FOUND)
+        throw executionNotFound(id);
       throw error;
     }
     return execution;
@@ -105,17 +130,21 @@ export class ExecutionsService {
     const schedule = await this.schedules.loadForHistory(actor, execution.scheduled_report_id);
     const type = this.reportTypes.find(schedule.report_type);
     if (type && !hasPermission(actor, type.requiredPermission)) {
-      throw new ForbiddenError(`downloading a ${type.id} report needs the ${type.requiredPermission} permission`);
+      throw new ForbiddenError(
+        `downloading a ${type.id} report needs the ${type.requiredPermission} permission`,
+      );
     }
     if (execution.file_expired_at) {
-      throw new DomainError(ErrorCode.GONE, `the file of execution ${id} was deleted by the retention policy`);
+      throw new DomainError(
+        ErrorCode.GONE,
+        `the file of execution ${id} was deleted by the retention policy`,
+      );
     }
     if (execution.status !== 'completed' || !execution.file_key) {
       throw new ConflictError(`execution ${id} has no file (status ${execution.status})`);
     }
     return { execution, scheduleName: schedule.name, timezone: schedule.schedule_config.timezone };
   }
-
 }
 
 function executionNotFound(id: string): NotFoundError {

@@ -5,7 +5,10 @@ import { ReportExecution } from './entities/report-execution.entity';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function toReportExecutionDto(e: ReportExecution, deliveries?: ReportDelivery[]): ReportExecutionDto {
+export function toReportExecutionDto(
+  e: ReportExecution,
+  deliveries?: ReportDelivery[],
+): ReportExecutionDto {
   return {
     id: e.id,
     scheduled_report_id: e.scheduled_report_id,

@@ -1,4 +1,13 @@
-import { Controller, Get, Inject, MessageEvent, Param, ParseUUIDPipe, Sse, StreamableFile } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  MessageEvent,
+  Param,
+  ParseUUIDPipe,
+  Sse,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import { Actor } from 'src/common/auth/actor';
@@ -32,12 +41,20 @@ export class ReportExecutionsController {
   @RequireRole('viewer')
   @ApiOperation({
     summary: 'Download the generated file',
-    description: "Needs the report type's permission. 409 while it is not completed, 410 after retention deleted it.",
+    description:
+      "Needs the report type's permission. 409 while it is not completed, 410 after retention deleted it.",
   })
-  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf')
+  @ApiProduces(
+    'text/csv',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/pdf',
+  )
   @ApiOkResponse({ description: 'The file, streamed, as an attachment' })
   @ApiErrors(400, 404, 409)
-  async download(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<StreamableFile> {
+  async download(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<StreamableFile> {
     const { execution, scheduleName, timezone } = await this.executions.loadDownloadable(actor, id);
     const fileKey = execution.file_key as string;
     const { stream, size } = await this.storage.get(fileKey);
@@ -53,12 +70,16 @@ export class ReportExecutionsController {
   @RequireRole('viewer')
   @ApiOperation({
     summary: 'Server-Sent Events of status changes',
-    description: 'Sends the current status first, then every change; ends after completed or failed.',
+    description:
+      'Sends the current status first, then every change; ends after completed or failed.',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'data: {"execution_id","status","at",...}' })
   @ApiErrors(400, 404)
-  async events(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<Observable<MessageEvent>> {
+  async events(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<Observable<MessageEvent>> {
     await this.executions.load(actor, id);
     return this.statusStream.open(actor, id);
   }

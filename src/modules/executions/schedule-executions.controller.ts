@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from 'src/common/auth/actor';
@@ -33,7 +44,11 @@ export class ScheduleExecutionsController {
     @Body() body: RunScheduleDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ReportExecutionDto> {
-    const { execution } = await this.executions.runNow(actor, id, body.as_of ? new Date(body.as_of) : undefined);
+    const { execution } = await this.executions.runNow(
+      actor,
+      id,
+      body.as_of ? new Date(body.as_of) : undefined,
+    );
     res.setHeader('Location', `/api/report-executions/${execution.id}`);
     return execution;
   }
@@ -43,7 +58,11 @@ export class ScheduleExecutionsController {
   @ApiOperation({ summary: 'Execution history of a schedule, newest first' })
   @ApiOkResponse({ type: PaginatedResponseDto(ReportExecutionDto) })
   @ApiErrors(400, 404)
-  history(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() query: PaginationQueryDto) {
+  history(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: PaginationQueryDto,
+  ) {
     return this.executions.listForSchedule(actor, id, query.page, query.limit);
   }
 }

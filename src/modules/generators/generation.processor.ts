@@ -21,7 +21,9 @@ export class GenerationProcessor implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.queue.process(GENERATE_JOB, this.config.values.queue.generationConcurrency, (job) => this.handle(job));
+    void this.queue.process(GENERATE_JOB, this.config.values.queue.generationConcurrency, (job) =>
+      this.handle(job),
+    );
   }
 
   async handle(job: Job<GenerateReportJob>): Promise<GenerationOutcome> {

@@ -54,7 +54,9 @@ export class ReportGenerationService {
     if (!execution) return { result: 'skipped', reason: 'already finished' };
     await this.publish(execution, 'running');
 
-    const schedule = await this.schedules.findOne(job.orgId, execution.scheduled_report_id, { withDeleted: true });
+    const schedule = await this.schedules.findOne(job.orgId, execution.scheduled_report_id, {
+      withDeleted: true,
+    });
     const notRunnable = whyNotRunnable(schedule, execution);
     if (notRunnable) {
       await this.finishFailed(execution, leaseId, notRunnable, { skipped_reason: notRunnable });
@@ -62,7 +64,10 @@ export class ReportGenerationService {
     }
     const started = Date.now();
     try {
-      const { rows, file, dataAsOf, query } = await this.produce(execution, schedule as ScheduledReport);
+      const { rows, file, dataAsOf, query } = await this.produce(
+        execution,
+        schedule as ScheduledReport,
+      );
       const metadata = {
         rows_generated: rows,
         filters_applied: query.filters,
@@ -77,13 +82,16 @@ export class ReportGenerationService {
         executionTimeMs: Date.now() - started,
         metadata,
       });
-      if (done) await this.publish(execution, 'completed', { file_size: file.size, rows_generated: rows });
+      if (done)
+        await this.publish(execution, 'completed', { file_size: file.size, rows_generated: rows });
       return { result: 'completed', rows };
     } catch (error) {
       const message = (error as Error).message;
       const permanent = error instanceof PermanentGenerationError;
       if (!permanent && attempt.number < attempt.max) {
-        this.logger.warn(`execution ${execution.id} attempt ${attempt.number}/${attempt.max} failed: ${message}`);
+        this.logger.warn(
+          `execution ${execution.id} attempt ${attempt.number}/${attempt.max} failed: ${message}`,
+        );
         await this.state.noteRetry(job.orgId, execution.id, leaseId, message);
         throw error;
       }
@@ -95,10 +103,14 @@ export class ReportGenerationService {
   private async produce(execution: ReportExecution, schedule: ScheduledReport) {
     const provider = this.registry.find(schedule.report_type);
     if (!provider?.buildQuery) {
-      throw new PermanentGenerationError(`report type '${schedule.report_type}' cannot be generated yet`);
+      throw new PermanentGenerationError(
+        `report type '${schedule.report_type}' cannot be generated yet`,
+      );
     }
     if (schedule.output_format !== 'csv') {
-      throw new PermanentGenerationError(`output format '${schedule.output_format}' is not available yet`);
+      throw new PermanentGenerationError(
+        `output format '${schedule.output_format}' is not available yet`,
+      );
     }
     const params = this.registry.applyDefaults(schedule.report_type, schedule.report_parameters);
     const timezone = schedule.schedule_config.timezone;
@@ -112,7 +124,12 @@ export class ReportGenerationService {
       runAt: execution.scheduled_for,
       timezone,
     });
-    const filters = { ...params, ...(range ? { date_range: { ...(params.date_range as object), from: range.from, to: range.to } } : {}) };
+    const filters = {
+      ...params,
+      ...(range
+        ? { date_range: { ...(params.date_range as object), from: range.from, to: range.to } }
+        : {}),
+    };
     const { maxRows, generationTimeoutMs } = this.config.values.limits;
     const key = `org/${execution.organization_id}/executions/${execution.id}.csv`;
     const abort = new AbortController();
@@ -121,7 +138,10 @@ export class ReportGenerationService {
       return await this.reader.read(query, async (rowStream, dataAsOf) => {
         const limit = new RowLimitTransform(maxRows);
         const body = pipeline(rowStream, limit, csvReportWriter(query.columns), () => undefined);
-        const file = await this.storage.put(key, body, { contentType: 'text/csv', signal: abort.signal });
+        const file = await this.storage.put(key, body, {
+          contentType: 'text/csv',
+          signal: abort.signal,
+        });
         return { rows: limit.rows, file, dataAsOf, query: { filters } };
       });
     } catch (error) {
@@ -142,18 +162,28 @@ export class ReportGenerationService {
     message: string,
     metadata: Record<string, unknown> = {},
   ): Promise<void> {
-    if (await this.state.fail(execution.organization_id, execution.id, leaseId, message, metadata)) {
+    if (
+      await this.state.fail(execution.organization_id, execution.id, leaseId, message, metadata)
+    ) {
       await this.publish(execution, 'failed', { error_message: message });
     }
   }
 
   private publish(execution: ReportExecution, status: string, extra: Record<string, unknown> = {}) {
-    return this.events.publish({ execution_id: execution.id, status, at: new Date().toISOString(), ...extra });
+    return this.events.publish({
+      execution_id: execution.id,
+      status,
+      at: new Date().toISOString(),
+      ...extra,
+    });
   }
 }
 
 /** Scheduled runs of a paused schedule, and any run of a deleted one, are not generated. */
-function whyNotRunnable(schedule: ScheduledReport | null, execution: ReportExecution): string | null {
+function whyNotRunnable(
+  schedule: ScheduledReport | null,
+  execution: ReportExecution,
+): string | null {
   if (!schedule || schedule.deleted_at) return 'not generated: the schedule was deleted';
   if (execution.trigger === 'schedule' && schedule.status === 'paused') {
     return 'not generated: the schedule was paused before this run started';

@@ -1,5 +1,10 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from 'src/common/auth/auth.decorators';
 import { HealthService } from './health.service';
@@ -17,7 +22,10 @@ export class HealthController {
     schema: {
       example: {
         status: 'ok',
-        checks: { database: { status: 'up', latency_ms: 1 }, redis: { status: 'up', latency_ms: 0 } },
+        checks: {
+          database: { status: 'up', latency_ms: 1 },
+          redis: { status: 'up', latency_ms: 0 },
+        },
       },
     },
   })

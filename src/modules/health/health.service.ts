@@ -44,7 +44,10 @@ async function probe(check: () => Promise<unknown>): Promise<DependencyHealth> {
     await Promise.race([
       check(),
       new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref(),
+        setTimeout(
+          () => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)),
+          CHECK_TIMEOUT_MS,
+        ).unref(),
       ),
     ]);
     return { status: 'up', latency_ms: Math.round(performance.now() - started) };

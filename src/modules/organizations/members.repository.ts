@@ -40,7 +40,11 @@ export class MembersRepository {
   async findActiveByEmails(orgId: string, emails: string[]): Promise<Member[]> {
     if (emails.length === 0) return [];
     return this.members.find({
-      where: { organization_id: orgId, email: In(emails.map((e) => e.toLowerCase())), is_active: true },
+      where: {
+        organization_id: orgId,
+        email: In(emails.map((e) => e.toLowerCase())),
+        is_active: true,
+      },
     });
   }
 }

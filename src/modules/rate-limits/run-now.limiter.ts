@@ -30,9 +30,11 @@ export class RunNowLimiter {
     let count: number;
     try {
       if (this.redis.status === 'wait') await this.redis.connect();
-      const [[, incremented]] = (await this.redis.multi().incr(key).expire(key, WINDOW_SECONDS).exec()) as [
-        [Error | null, number],
-      ];
+      const [[, incremented]] = (await this.redis
+        .multi()
+        .incr(key)
+        .expire(key, WINDOW_SECONDS)
+        .exec()) as [[Error | null, number]];
       count = incremented;
     } catch (error) {
       this.logger.warn(`run-now limit not checked for ${scheduleId}: ${(error as Error).message}`);

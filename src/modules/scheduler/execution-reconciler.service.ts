@@ -31,7 +31,8 @@ export class ExecutionReconcilerService {
     this.running = true;
     try {
       const requeued = await this.reconcile();
-      if (requeued > 0) this.logger.log(`re-enqueued ${requeued} execution(s) the queue did not hold`);
+      if (requeued > 0)
+        this.logger.log(`re-enqueued ${requeued} execution(s) the queue did not hold`);
     } catch (error) {
       this.logger.warn(`reconcile skipped: ${(error as Error).message}`);
     } finally {
@@ -43,7 +44,11 @@ export class ExecutionReconcilerService {
     const now = this.clock.now().getTime();
     // A running execution's job keeps its lock alive; past a few lock periods without a job it is orphaned.
     const runningBefore = new Date(now - 3 * this.config.values.queue.lockDurationMs);
-    const candidates = await this.executions.findPossiblyOrphaned(new Date(now - PENDING_GRACE_MS), runningBefore, BATCH);
+    const candidates = await this.executions.findPossiblyOrphaned(
+      new Date(now - PENDING_GRACE_MS),
+      runningBefore,
+      BATCH,
+    );
     const orphans = [];
     for (const execution of candidates) {
       if (!(await this.queue.hasJob(execution.id))) orphans.push(execution);

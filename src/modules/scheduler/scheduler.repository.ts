@@ -74,7 +74,9 @@ export class SchedulerTx {
         slots.map((s) => s.scheduleId),
         slots.map((s) => s.scheduledFor),
         slots.map((s) =>
-          JSON.stringify(s.skipped.length ? { skipped_slots: s.skipped.map((d) => d.toISOString()) } : {}),
+          JSON.stringify(
+            s.skipped.length ? { skipped_slots: s.skipped.map((d) => d.toISOString()) } : {},
+          ),
         ),
       ],
     );
@@ -98,7 +100,9 @@ export class SchedulerTx {
   }
 
   /** Missed slots that will never run are written to the audit trail, one entry per schedule. */
-  async recordSkipped(entries: { orgId: string; scheduleId: string; slots: Date[]; count: number }[]): Promise<void> {
+  async recordSkipped(
+    entries: { orgId: string; scheduleId: string; slots: Date[]; count: number }[],
+  ): Promise<void> {
     if (entries.length === 0) return;
     await this.manager.query(
       `INSERT INTO audit_logs (organization_id, actor, action, resource_type, resource_id, details)
@@ -109,7 +113,8 @@ export class SchedulerTx {
         entries.map((e) => e.scheduleId),
         entries.map((e) =>
           JSON.stringify({
-            reason: 'missed while the scheduler was not running; older than the grace window or superseded by a later slot',
+            reason:
+              'missed while the scheduler was not running; older than the grace window or superseded by a later slot',
             count: e.count,
             slots: e.slots.map((d) => d.toISOString()),
           }),

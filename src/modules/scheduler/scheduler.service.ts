@@ -41,7 +41,8 @@ export class SchedulerService {
     this.ticking = true;
     try {
       const result = await this.tick();
-      if (result.created > 0) this.logger.log(`claimed ${result.claimed}, created ${result.created} execution(s)`);
+      if (result.created > 0)
+        this.logger.log(`claimed ${result.claimed}, created ${result.created} execution(s)`);
     } catch (error) {
       this.logger.error(`tick failed: ${(error as Error).message}`);
     } finally {
@@ -74,12 +75,27 @@ export class SchedulerService {
       const advances: ScheduleAdvance[] = [];
       const skipped: { orgId: string; scheduleId: string; slots: Date[]; count: number }[] = [];
       for (const schedule of due) {
-        const plan = planDueSlot(schedule.schedule_config, new Date(schedule.next_run_at), now, graceMs);
+        const plan = planDueSlot(
+          schedule.schedule_config,
+          new Date(schedule.next_run_at),
+          now,
+          graceMs,
+        );
         if (plan.run) {
-          slots.push({ scheduleId: schedule.id, orgId: schedule.organization_id, scheduledFor: plan.run, skipped: plan.skipped });
+          slots.push({
+            scheduleId: schedule.id,
+            orgId: schedule.organization_id,
+            scheduledFor: plan.run,
+            skipped: plan.skipped,
+          });
         }
         if (plan.skippedCount > 0) {
-          skipped.push({ orgId: schedule.organization_id, scheduleId: schedule.id, slots: plan.skipped, count: plan.skippedCount });
+          skipped.push({
+            orgId: schedule.organization_id,
+            scheduleId: schedule.id,
+            slots: plan.skipped,
+            count: plan.skippedCount,
+          });
         }
         advances.push({ scheduleId: schedule.id, nextRunAt: plan.nextRunAt, lastRunAt: plan.run });
       }

@@ -34,7 +34,8 @@ export class RecipientsValidator {
     const seen = new Set<string>();
     normalised.forEach((r, i) => {
       const key = `${r.type}:${r.value}`;
-      if (seen.has(key)) errors.push(`recipients[${i}] duplicates an earlier ${r.type} '${r.value}'`);
+      if (seen.has(key))
+        errors.push(`recipients[${i}] duplicates an earlier ${r.type} '${r.value}'`);
       seen.add(key);
     });
 

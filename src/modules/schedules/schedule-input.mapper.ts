@@ -5,7 +5,11 @@ import { ScheduleInput } from './schedule-input.validator';
 /** Create and PUT: every editable field, absent optional ones at their defaults. */
 export function toScheduleInput(dto: CreateScheduledReportDto): ScheduleInput {
   const plain = toPlain<ScheduleInput>(dto);
-  return { ...plain, description: plain.description ?? null, delivery_options: plain.delivery_options ?? {} };
+  return {
+    ...plain,
+    description: plain.description ?? null,
+    delivery_options: plain.delivery_options ?? {},
+  };
 }
 
 /** PATCH: only the fields sent; the rest keep their stored value. */

@@ -74,7 +74,8 @@ export class ScheduledReportsController {
   @RequireRole('viewer')
   @ApiOperation({
     summary: 'Preview the runs of a schedule_config; nothing is stored',
-    description: 'Runs strictly after `after` (default now). Each run moved by DST, a month end, a weekend or a holiday carries a `note`.',
+    description:
+      'Runs strictly after `after` (default now). Each run moved by DST, a month end, a weekend or a holiday carries a `note`.',
   })
   @ApiOkResponse({ type: NextRunsDto })
   @ApiErrors(400)
@@ -109,7 +110,8 @@ export class ScheduledReportsController {
   @RequireRole('editor')
   @ApiOperation({
     summary: 'Change some editable fields (editors: own schedules only)',
-    description: '`schedule_config`, `recipients`, `report_parameters` and `delivery_options` are replaced whole.',
+    description:
+      '`schedule_config`, `recipients`, `report_parameters` and `delivery_options` are replaced whole.',
   })
   @ApiOkResponse({ type: ScheduledReportDto })
   @ApiErrors(400, 404, 409)
@@ -153,7 +155,9 @@ export class ScheduledReportsController {
 
   @Get(':id/next-runs')
   @RequireRole('viewer')
-  @ApiOperation({ summary: 'The next runs, in UTC and local time, with notes where rules moved them' })
+  @ApiOperation({
+    summary: 'The next runs, in UTC and local time, with notes where rules moved them',
+  })
   @ApiOkResponse({ type: NextRunsDto })
   @ApiErrors(400, 404)
   nextRuns(

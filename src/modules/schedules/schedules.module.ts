@@ -12,9 +12,20 @@ import { SchedulesRepository } from './schedules.repository';
 import { SchedulesService } from './schedules.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ScheduledReport]), OrganizationsModule, GeneratorsModule, AuditModule],
+  imports: [
+    TypeOrmModule.forFeature([ScheduledReport]),
+    OrganizationsModule,
+    GeneratorsModule,
+    AuditModule,
+  ],
   controllers: [ScheduledReportsController],
-  providers: [SchedulesRepository, SchedulesService, ScheduleInputValidator, RecipientsValidator, Clock],
+  providers: [
+    SchedulesRepository,
+    SchedulesService,
+    ScheduleInputValidator,
+    RecipientsValidator,
+    Clock,
+  ],
   exports: [SchedulesService, SchedulesRepository],
 })
 export class SchedulesModule {}

@@ -32,7 +32,10 @@ export class SchedulesRepository {
   }
 
   async list(orgId: string, filter: ScheduleFilter, page: number, limit: number) {
-    const where: FindOptionsWhere<ScheduledReport> = { organization_id: orgId, deleted_at: IsNull() };
+    const where: FindOptionsWhere<ScheduledReport> = {
+      organization_id: orgId,
+      deleted_at: IsNull(),
+    };
     if (filter.status) where.status = filter.status;
     if (filter.reportType) where.report_type = filter.reportType;
     if (filter.q) where.name = ILike(`%${escapeLike(filter.q)}%`);
@@ -87,17 +90,24 @@ export class SchedulesTx {
       .createQueryBuilder()
       .update()
       .set(changes as Record<string, unknown>)
-      .where('id = :id AND organization_id = :orgId AND version = :version AND deleted_at IS NULL', {
-        id,
-        orgId: this.orgId,
-        version,
-      })
+      .where(
+        'id = :id AND organization_id = :orgId AND version = :version AND deleted_at IS NULL',
+        {
+          id,
+          orgId: this.orgId,
+          version,
+        },
+      )
       .execute();
     return (result.affected ?? 0) === 1;
   }
 
   async softDelete(id: string): Promise<boolean> {
-    const result = await this.repo.softDelete({ id, organization_id: this.orgId, deleted_at: IsNull() });
+    const result = await this.repo.softDelete({
+      id,
+      organization_id: this.orgId,
+      deleted_at: IsNull(),
+    });
     return (result.affected ?? 0) === 1;
   }
 

@@ -64,7 +64,11 @@ export class SchedulesService {
   }
 
   /** PUT (every editable field given) and PATCH (a subset); the result is validated whole. */
-  async update(actor: Actor, id: string, changes: Partial<ScheduleInput>): Promise<ScheduledReportDto> {
+  async update(
+    actor: Actor,
+    id: string,
+    changes: Partial<ScheduleInput>,
+  ): Promise<ScheduledReportDto> {
     const current = await this.loadForChange(actor, id);
     const org = await this.organizations.getOrganization(actor.orgId);
     const merged: ScheduleInput = { ...this.inputOf(current), ...changes };
@@ -87,7 +91,10 @@ export class SchedulesService {
   async pause(actor: Actor, id: string): Promise<ScheduledReportDto> {
     const current = await this.loadForChange(actor, id);
     if (current.status === 'paused') return toScheduledReportDto(current);
-    const updated = await this.writeVersioned(actor, current, { status: 'paused', next_run_at: null });
+    const updated = await this.writeVersioned(actor, current, {
+      status: 'paused',
+      next_run_at: null,
+    });
     await this.audit.record(actor, {
       action: 'schedule.paused',
       resourceType: 'scheduled_report',

@@ -1,4 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
 
 /** An append-only record of who did what to which resource. */
@@ -13,7 +21,10 @@ export class AuditLog {
   organization_id: string;
 
   @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'audit_logs_organization_id_fkey' })
+  @JoinColumn({
+    name: 'organization_id',
+    foreignKeyConstraintName: 'audit_logs_organization_id_fkey',
+  })
   organization?: Organization;
 
   /** User id (`sub`) of the actor, or `system` for the scheduler and workers. */

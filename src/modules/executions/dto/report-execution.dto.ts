@@ -30,7 +30,12 @@ export class ReportExecutionDto {
   @ApiProperty({ example: 48213, nullable: true, type: Number, description: 'Bytes' })
   file_size: number | null;
 
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'When retention deleted the file' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'When retention deleted the file',
+  })
   file_expired_at: string | null;
 
   @ApiProperty({ example: 2140, nullable: true, type: Number })
@@ -49,6 +54,9 @@ export class ReportExecutionDto {
   })
   metadata: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: [ReportDeliveryDto], description: 'Present on GET /report-executions/:id' })
+  @ApiPropertyOptional({
+    type: [ReportDeliveryDto],
+    description: 'Present on GET /report-executions/:id',
+  })
   deliveries?: ReportDeliveryDto[];
 }

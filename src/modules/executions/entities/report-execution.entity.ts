@@ -91,7 +91,10 @@ export class ReportExecution {
 
   @Column('bigint', {
     nullable: true,
-    transformer: { to: (v?: number | null) => v, from: (v: string | null) => (v === null ? v : Number(v)) },
+    transformer: {
+      to: (v?: number | null) => v,
+      from: (v: string | null) => (v === null ? v : Number(v)),
+    },
   })
   file_size: number | null;
 

@@ -35,7 +35,13 @@ export function invoiceSummaryQuery(ctx: ReportQueryContext): ReportQuery {
     `i.issued_at >= ${p.add(ctx.range.fromInstant)}`,
     `i.issued_at < ${p.add(ctx.range.toInstantExclusive)}`,
   ];
-  const { statuses, currency, customer_ids: customerIds, sort_by: sortBy, sort_direction: dir } = ctx.params;
+  const {
+    statuses,
+    currency,
+    customer_ids: customerIds,
+    sort_by: sortBy,
+    sort_direction: dir,
+  } = ctx.params;
   if (Array.isArray(statuses)) where.push(`i.status = ANY(${p.add(statuses)}::text[])`);
   if (typeof currency === 'string') where.push(`i.currency = ${p.add(currency)}`);
   if (Array.isArray(customerIds)) where.push(`i.customer_id = ANY(${p.add(customerIds)}::uuid[])`);

@@ -15,14 +15,19 @@ import type { ReportQuery } from './report-query';
 export class ReportDataReader {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async read<T>(query: ReportQuery, consume: (rows: Readable, dataAsOf: Date) => Promise<T>): Promise<T> {
+  async read<T>(
+    query: ReportQuery,
+    consume: (rows: Readable, dataAsOf: Date) => Promise<T>,
+  ): Promise<T> {
     const runner = this.dataSource.createQueryRunner('slave');
     await runner.connect();
     const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const { rows } = await client.query<{ as_of: Date }>('SELECT now() AS as_of');
-      const stream = client.query(new QueryStream(query.sql, query.params, { batchSize: 1000, highWaterMark: 1000 }));
+      const stream = client.query(
+        new QueryStream(query.sql, query.params, { batchSize: 1000, highWaterMark: 1000 }),
+      );
       const result = await consume(stream, rows[0].as_of);
       await client.query('COMMIT');
       return result;

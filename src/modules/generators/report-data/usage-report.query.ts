@@ -16,7 +16,9 @@ export function usageReportQuery(ctx: ReportQueryContext): ReportQuery {
   if (!ctx.range) throw new Error('usage_report needs a date range');
   const p = new SqlParams();
   const org = p.add(ctx.orgId);
-  const granularity = GRANULARITIES.has(String(ctx.params.granularity)) ? String(ctx.params.granularity) : 'day';
+  const granularity = GRANULARITIES.has(String(ctx.params.granularity))
+    ? String(ctx.params.granularity)
+    : 'day';
   const unit = p.add(granularity);
   const tz = p.add(ctx.timezone);
   const where = [

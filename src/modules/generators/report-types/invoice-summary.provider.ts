@@ -6,7 +6,10 @@ import {
   customerIdsSchema,
 } from 'src/modules/generators/report-types/common-parameters.schema';
 import { invoiceSummaryQuery } from 'src/modules/generators/report-data/invoice-summary.query';
-import type { ReportQuery, ReportQueryContext } from 'src/modules/generators/report-data/report-query';
+import type {
+  ReportQuery,
+  ReportQueryContext,
+} from 'src/modules/generators/report-data/report-query';
 import { ReportTypeProvider } from 'src/modules/generators/report-types/report-type-provider';
 
 @Injectable()

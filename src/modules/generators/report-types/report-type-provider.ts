@@ -1,4 +1,7 @@
-import type { ReportQuery, ReportQueryContext } from 'src/modules/generators/report-data/report-query';
+import type {
+  ReportQuery,
+  ReportQueryContext,
+} from 'src/modules/generators/report-data/report-query';
 
 export type OutputFormat = 'csv' | 'xlsx' | 'pdf';
 

@@ -5,7 +5,10 @@ import {
   customerIdsSchema,
 } from 'src/modules/generators/report-types/common-parameters.schema';
 import { usageReportQuery } from 'src/modules/generators/report-data/usage-report.query';
-import type { ReportQuery, ReportQueryContext } from 'src/modules/generators/report-data/report-query';
+import type {
+  ReportQuery,
+  ReportQueryContext,
+} from 'src/modules/generators/report-data/report-query';
 import { ReportTypeProvider } from 'src/modules/generators/report-types/report-type-provider';
 
 @Injectable()

@@ -15,7 +15,10 @@ function csvField(value: string): string {
  * json2csv's streaming Transform. Text columns are neutralised against formula injection;
  * numeric columns are written as the database formatted them, so numbers stay numbers.
  */
-export function csvReportWriter(columns: ReportColumn[], options: { bom?: boolean } = {}): Transform {
+export function csvReportWriter(
+  columns: ReportColumn[],
+  options: { bom?: boolean } = {},
+): Transform {
   return new Json2CsvTransform(
     {
       fields: columns.map((column) => ({

@@ -9,10 +9,18 @@ export class RowLimitTransform extends Transform {
     super({ objectMode: true });
   }
 
-  override _transform(row: unknown, _encoding: BufferEncoding, done: (error?: Error | null, row?: unknown) => void): void {
+  override _transform(
+    row: unknown,
+    _encoding: BufferEncoding,
+    done: (error?: Error | null, row?: unknown) => void,
+  ): void {
     this.rows += 1;
     if (this.rows > this.maxRows) {
-      done(new PermanentGenerationError(`the report has more than ${this.maxRows} rows (the configured maximum)`));
+      done(
+        new PermanentGenerationError(
+          `the report has more than ${this.maxRows} rows (the configured maximum)`,
+        ),
+      );
       return;
     }
     done(null, row);

@@ -2,7 +2,11 @@ import { ApiProperty } from '@nestjs/swagger';
 
 /** An organization's settings (CONTRACT §4). Secrets are never part of it. */
 export class OrganizationSettingsDto {
-  @ApiProperty({ example: ['acme.example'], type: [String], description: 'Email recipients must be members or in these domains' })
+  @ApiProperty({
+    example: ['acme.example'],
+    type: [String],
+    description: 'Email recipients must be members or in these domains',
+  })
   allowed_email_domains: string[];
 
   @ApiProperty({ example: 100 })

@@ -21,8 +21,13 @@ export class UpdateOrganizationSettingsDto {
   @IsArray()
   @ArrayMaxSize(100)
   @ArrayUnique()
-  @Transform(({ value }) => (Array.isArray(value) ? value.map((d) => (typeof d === 'string' ? d.toLowerCase() : d)) : value))
-  @IsFQDN({ require_tld: false }, { each: true, message: 'allowed_email_domains must hold domain names' })
+  @Transform(({ value }) =>
+    Array.isArray(value) ? value.map((d) => (typeof d === 'string' ? d.toLowerCase() : d)) : value,
+  )
+  @IsFQDN(
+    { require_tld: false },
+    { each: true, message: 'allowed_email_domains must hold domain names' },
+  )
   allowed_email_domains?: string[];
 
   @ApiPropertyOptional({ example: 100, minimum: 0, maximum: 100000 })

@@ -32,7 +32,10 @@ export class Organization {
 
   @Column('bigint', {
     default: 10485760,
-    transformer: { to: (v?: number) => v, from: (v: string | null) => (v === null ? v : Number(v)) },
+    transformer: {
+      to: (v?: number) => v,
+      from: (v: string | null) => (v === null ? v : Number(v)),
+    },
   })
   attachment_limit_bytes: number;
 

@@ -27,7 +27,11 @@ export class CreateScheduledReportDto {
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ example: 'Invoices of the previous week, for finance', nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: 'Invoices of the previous week, for finance',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @ValidateIf((_o, value) => value !== null)
   @IsString()
@@ -45,7 +49,10 @@ export class CreateScheduledReportDto {
   @Type(() => ScheduleConfigDto)
   schedule_config: ScheduleConfigDto;
 
-  @ApiProperty({ type: [RecipientDto], example: [{ type: 'email', value: 'finance@acme.example' }] })
+  @ApiProperty({
+    type: [RecipientDto],
+    example: [{ type: 'email', value: 'finance@acme.example' }],
+  })
   @IsArray()
   @ArrayMaxSize(500)
   @ValidateNested({ each: true })
@@ -71,4 +78,3 @@ export class CreateScheduledReportDto {
   @Type(() => DeliveryOptionsDto)
   delivery_options?: DeliveryOptionsDto;
 }
-

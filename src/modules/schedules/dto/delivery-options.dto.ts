@@ -7,7 +7,10 @@ export class DeliveryOptionsDto {
   @IsBoolean()
   skip_if_empty?: boolean;
 
-  @ApiPropertyOptional({ example: false, description: 'Send nothing when the data equals the last delivered run' })
+  @ApiPropertyOptional({
+    example: false,
+    description: 'Send nothing when the data equals the last delivered run',
+  })
   @IsOptional()
   @IsBoolean()
   only_if_changed?: boolean;

@@ -5,7 +5,10 @@ export class NextRunDto {
   @ApiProperty({ example: '2026-03-08T07:00:00.000Z', description: 'The instant, UTC' })
   at: string;
 
-  @ApiProperty({ example: '2026-03-08T03:00:00-04:00', description: "Wall clock of the schedule's zone" })
+  @ApiProperty({
+    example: '2026-03-08T03:00:00-04:00',
+    description: "Wall clock of the schedule's zone",
+  })
   local: string;
 
   @ApiProperty({ example: '-04:00' })
@@ -18,7 +21,14 @@ export class NextRunDto {
   note?: string;
 
   @ApiPropertyOptional({
-    enum: ['dst_gap', 'dst_overlap', 'month_end', 'business_roll', 'holiday_roll', 'cron_skips_month'],
+    enum: [
+      'dst_gap',
+      'dst_overlap',
+      'month_end',
+      'business_roll',
+      'holiday_roll',
+      'cron_skips_month',
+    ],
     example: 'dst_gap',
   })
   note_code?: string;

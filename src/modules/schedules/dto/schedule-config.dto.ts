@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import type { Cadence } from 'src/modules/schedules/calendar/schedule-config';
 
 const CADENCES: Cadence[] = ['daily', 'weekly', 'monthly', 'cron'];
@@ -29,7 +37,12 @@ export class ScheduleConfigDto {
   @MaxLength(64)
   timezone: string;
 
-  @ApiPropertyOptional({ example: 1, minimum: 1, maximum: 7, description: 'Weekly: 1 = Monday … 7 = Sunday' })
+  @ApiPropertyOptional({
+    example: 1,
+    minimum: 1,
+    maximum: 7,
+    description: 'Weekly: 1 = Monday … 7 = Sunday',
+  })
   @IsOptional()
   @IsInt()
   day_of_week?: number;
@@ -46,7 +59,8 @@ export class ScheduleConfigDto {
 
   @ApiPropertyOptional({
     example: '0 9 * * 1-5',
-    description: 'Cron: five fields (minute hour day-of-month month day-of-week); at most every 5 minutes',
+    description:
+      'Cron: five fields (minute hour day-of-month month day-of-week); at most every 5 minutes',
   })
   @IsOptional()
   @IsString()
@@ -55,7 +69,8 @@ export class ScheduleConfigDto {
 
   @ApiPropertyOptional({
     example: false,
-    description: 'Daily/cron drop weekend and holiday runs; weekly/monthly roll to the next business day',
+    description:
+      'Daily/cron drop weekend and holiday runs; weekly/monthly roll to the next business day',
   })
   @IsOptional()
   @IsBoolean()

@@ -1,0 +1,34 @@
+export type Cadence = 'daily' | 'weekly' | 'monthly' | 'cron';
+
+/** When a report runs (CONTRACT §3); all calendar logic is on the wall clock of `timezone`. */
+export interface ScheduleConfig {
+  cadence: Cadence;
+  time?: string | null;
+  timezone: string;
+  day_of_week?: number;
+  day_of_month?: number;
+  cron_expression?: string;
+  business_days_only?: boolean;
+  holiday_calendar?: string;
+}
+
+export type RunNoteCode =
+  'dst_gap' | 'dst_overlap' | 'month_end' | 'business_roll' | 'holiday_roll' | 'cron_skips_month';
+
+/** Why a run is not where a naive reading of the schedule would put it. */
+export interface RunNote {
+  code: RunNoteCode;
+  message: string;
+}
+
+export interface ScheduledRun {
+  /** The run instant. */
+  at: Date;
+  /** Wall clock with offset, e.g. "2026-03-08T03:00:00-04:00". */
+  local: string;
+  /** e.g. "-04:00", "+05:45". */
+  utcOffset: string;
+  /** Local YYYY-MM-DD of the slot before any business-day roll. */
+  nominalDate: string;
+  note?: RunNote;
+}
