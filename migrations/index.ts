@@ -1,4 +1,5 @@
 import { CreateCoreTables1795900000000 } from './1795900000000-CreateCoreTables';
+import { CreateBillingTables1795900100000 } from './1795900100000-CreateBillingTables';
 
 /** Migrations in order. Listed explicitly so ts-node, jest and the built app load the same set. */
-export const ALL_MIGRATIONS = [CreateCoreTables1795900000000];
+export const ALL_MIGRATIONS = [CreateCoreTables1795900000000, CreateBillingTables1795900100000];

@@ -2,13 +2,14 @@ import { Client } from 'pg';
 import { ExecutionReconcilerService } from 'src/modules/scheduler/execution-reconciler.service';
 import { SchedulerService } from 'src/modules/scheduler/scheduler.service';
 import { seedBillingData } from 'src/modules/billing/seed-billing-data';
-import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
+import { newMember, newOrg, scheduleBody, TestMember } from 'test/factories';
 import { FakeClock } from 'test/utils/fake-clock';
 import { parseCsv } from 'test/utils/parse-csv';
 import { startRedis, stopRedis } from 'test/utils/redis-control';
 import { createTestApp, TestApp } from 'test/utils/test-app';
 import { TEST_DATABASE_URL } from 'test/utils/test-env';
 import { useManualTicks } from 'test/utils/manual-ticks';
+import { clientFor, rawBody } from 'test/utils/http-client';
 import { waitFor } from 'test/utils/wait-for';
 
 jest.setTimeout(120_000);
@@ -20,7 +21,7 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
   let orgId: string;
   let editor: TestMember;
 
-  const auth = (member: TestMember) => ({ Authorization: `Bearer ${tokenFor(member)}` });
+  const as = (member: TestMember) => clientFor(t, member);
   const executionsOf = async (scheduleId: string) =>
     t.db.query(
       `SELECT id, status, trigger, scheduled_for, retry_count, error_message, file_key, metadata
@@ -57,10 +58,8 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
   });
 
   const createDaily = async (overrides: Record<string, unknown> = {}) => {
-    const res = await t
-      .http()
+    const res = await as(editor)
       .post('/api/scheduled-reports')
-      .set(auth(editor))
       .send(
         scheduleBody({
           schedule_config: { cadence: 'daily', time: '09:00', timezone: 'UTC' },
@@ -89,11 +88,7 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
     expect(row.next_run_at.toISOString()).toBe('2026-12-01T09:00:00.000Z');
     expect(row.last_run_at.toISOString()).toBe('2026-11-30T09:00:00.000Z');
 
-    const detail = await t
-      .http()
-      .get(`/api/report-executions/${execution.id}`)
-      .set(auth(editor))
-      .expect(200);
+    const detail = await as(editor).get(`/api/report-executions/${execution.id}`).expect(200);
     expect(detail.body).toMatchObject({
       status: 'completed',
       scheduled_for: '2026-11-30T09:00:00.000Z',
@@ -108,16 +103,10 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
     expect(detail.body.execution_time_ms).toBeGreaterThanOrEqual(0);
     expect(new Date(detail.body.metadata.data_as_of).getTime()).not.toBeNaN();
 
-    const download = await t
-      .http()
+    const download = await as(editor)
       .get(`/api/report-executions/${execution.id}/download`)
-      .set(auth(editor))
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(rawBody)
       .expect(200);
     expect(download.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(download.headers['content-disposition']).toContain(
@@ -144,8 +133,8 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
   it('run-now answers 202, and a second run-now returns the same execution', async () => {
     const schedule = await createDaily();
     const [first, second] = await Promise.all([
-      t.http().post(`/api/scheduled-reports/${schedule.id}/run`).set(auth(editor)).send({}),
-      t.http().post(`/api/scheduled-reports/${schedule.id}/run`).set(auth(editor)).send({}),
+      as(editor).post(`/api/scheduled-reports/${schedule.id}/run`),
+      as(editor).post(`/api/scheduled-reports/${schedule.id}/run`),
     ]);
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
@@ -153,12 +142,7 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
     expect(first.body.trigger).toBe('manual');
     const [done] = await finished(schedule.id);
     expect(done.status).toBe('completed');
-    const third = await t
-      .http()
-      .post(`/api/scheduled-reports/${schedule.id}/run`)
-      .set(auth(editor))
-      .send({})
-      .expect(202);
+    const third = await as(editor).post(`/api/scheduled-reports/${schedule.id}/run`).expect(202);
     expect(third.body.id).not.toBe(first.body.id);
     await finished(schedule.id, 2);
   });
@@ -167,11 +151,8 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
     const schedule = await createDaily({
       report_parameters: { date_range: { preset: 'yesterday' } },
     });
-    const res = await t
-      .http()
-      .post(`/api/scheduled-reports/${schedule.id}/run`)
-      .set(auth(editor))
-      .send({ as_of: '2026-11-20T12:00:00Z' })
+    const res = await as(editor)
+      .post(`/api/scheduled-reports/${schedule.id}/run`, { as_of: '2026-11-20T12:00:00Z' })
       .expect(202);
     expect(res.body.scheduled_for).toBe('2026-11-20T09:00:00.000Z');
     const [done] = await finished(schedule.id);
@@ -179,11 +160,8 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
       from: '2026-11-19',
       to: '2026-11-19',
     });
-    await t
-      .http()
-      .post(`/api/scheduled-reports/${schedule.id}/run`)
-      .set(auth(editor))
-      .send({ as_of: '2999-01-01T00:00:00Z' })
+    await as(editor)
+      .post(`/api/scheduled-reports/${schedule.id}/run`, { as_of: '2999-01-01T00:00:00Z' })
       .expect(400);
   });
 
@@ -224,99 +202,48 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
 
   it('history lists executions newest first, for viewers, and 404s across organizations', async () => {
     const schedule = await createDaily();
-    await t
-      .http()
-      .post(`/api/scheduled-reports/${schedule.id}/run`)
-      .set(auth(editor))
-      .send({})
-      .expect(202);
+    await as(editor).post(`/api/scheduled-reports/${schedule.id}/run`).expect(202);
     const [execution] = await finished(schedule.id);
     const viewer = newMember(orgId, { roles: ['viewer'], permissions: [] });
-    const history = await t
-      .http()
+    const history = await as(viewer)
       .get(`/api/scheduled-reports/${schedule.id}/executions`)
-      .set(auth(viewer))
       .expect(200);
     expect(history.body).toMatchObject({ total: 1, page: 1, data: [{ id: execution.id }] });
     // Reading is fine, downloading needs billing:read.
-    await t
-      .http()
-      .get(`/api/report-executions/${execution.id}/download`)
-      .set(auth(viewer))
-      .expect(403);
-    await t
-      .http()
-      .post(`/api/scheduled-reports/${schedule.id}/run`)
-      .set(auth(viewer))
-      .send({})
-      .expect(403);
+    await as(viewer).get(`/api/report-executions/${execution.id}/download`).expect(403);
+    await as(viewer).post(`/api/scheduled-reports/${schedule.id}/run`).expect(403);
 
     const outsider = newMember((await newOrg(t.db)).id, { roles: ['admin'] });
-    await t.http().get(`/api/report-executions/${execution.id}`).set(auth(outsider)).expect(404);
-    await t
-      .http()
-      .get(`/api/report-executions/${execution.id}/download`)
-      .set(auth(outsider))
-      .expect(404);
-    await t
-      .http()
-      .get(`/api/report-executions/${execution.id}/events`)
-      .set(auth(outsider))
-      .expect(404);
-    await t
-      .http()
-      .get(`/api/scheduled-reports/${schedule.id}/executions`)
-      .set(auth(outsider))
-      .expect(404);
-    await t
-      .http()
-      .post(`/api/scheduled-reports/${schedule.id}/run`)
-      .set(auth(outsider))
-      .send({})
-      .expect(404);
+    await as(outsider).get(`/api/report-executions/${execution.id}`).expect(404);
+    await as(outsider).get(`/api/report-executions/${execution.id}/download`).expect(404);
+    await as(outsider).get(`/api/report-executions/${execution.id}/events`).expect(404);
+    await as(outsider).get(`/api/scheduled-reports/${schedule.id}/executions`).expect(404);
+    await as(outsider).post(`/api/scheduled-reports/${schedule.id}/run`).expect(404);
   });
 
   it('after delete, history stays readable to admins only', async () => {
     const schedule = await createDaily();
-    await t
-      .http()
-      .post(`/api/scheduled-reports/${schedule.id}/run`)
-      .set(auth(editor))
-      .send({})
-      .expect(202);
+    await as(editor).post(`/api/scheduled-reports/${schedule.id}/run`).expect(202);
     const [execution] = await finished(schedule.id);
-    await t.http().delete(`/api/scheduled-reports/${schedule.id}`).set(auth(editor)).expect(204);
+    await as(editor).delete(`/api/scheduled-reports/${schedule.id}`).expect(204);
     const admin = newMember(orgId, { roles: ['admin'] });
-    await t.http().get(`/api/report-executions/${execution.id}`).set(auth(admin)).expect(200);
-    await t
-      .http()
-      .get(`/api/scheduled-reports/${schedule.id}/executions`)
-      .set(auth(admin))
-      .expect(200);
-    await t.http().get(`/api/report-executions/${execution.id}`).set(auth(editor)).expect(404);
+    await as(admin).get(`/api/report-executions/${execution.id}`).expect(200);
+    await as(admin).get(`/api/scheduled-reports/${schedule.id}/executions`).expect(200);
+    await as(editor).get(`/api/report-executions/${execution.id}`).expect(404);
   });
 
   it('streams status changes as Server-Sent Events until the run finishes', async () => {
     const schedule = await createDaily();
-    const run = await t
-      .http()
-      .post(`/api/scheduled-reports/${schedule.id}/run`)
-      .set(auth(editor))
-      .send({})
-      .expect(202);
-    const res = await t
-      .http()
+    const run = await as(editor).post(`/api/scheduled-reports/${schedule.id}/run`).expect(202);
+    const res = await as(editor)
       .get(`/api/report-executions/${run.body.id}/events`)
-      .set(auth(editor))
       .buffer(true)
-      .parse((response, done) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => done(null, text));
-      })
+      .parse(rawBody)
       .expect(200);
     expect(res.headers['content-type']).toContain('text/event-stream');
-    const statuses = [...(res.body as string).matchAll(/"status":"(\w+)"/g)].map((m) => m[1]);
+    const statuses = [...(res.body as Buffer).toString().matchAll(/"status":"(\w+)"/g)].map(
+      (m) => m[1],
+    );
     expect(statuses.at(-1)).toBe('completed');
     expect(new Set(statuses).size).toBe(statuses.length);
   });
@@ -329,11 +256,7 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
       stopRedis();
       clock.set('2026-12-05T09:00:02Z');
       await scheduler.tick(); // commits the slot; the enqueue fails fast
-      const res = await t
-        .http()
-        .post(`/api/scheduled-reports/${manual.id}/run`)
-        .set(auth(editor))
-        .send({});
+      const res = await as(editor).post(`/api/scheduled-reports/${manual.id}/run`);
       expect(res.status).toBe(202);
       expect((await executionsOf(due.id)).map((e: { status: string }) => e.status)).toEqual([
         'pending',

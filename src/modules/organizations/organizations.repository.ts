@@ -29,7 +29,7 @@ export class OrganizationsRepository {
   async provisionMember(claims: MemberClaims): Promise<void> {
     await this.dataSource.query(
       `WITH org AS (
-         INSERT INTO organizations (id, name) VALUES ($1, $1::text)
+         INSERT INTO organizations (id, name) VALUES ($1::uuid, $1::uuid::text)
          ON CONFLICT (id) DO NOTHING
        )
        INSERT INTO members (organization_id, user_id, email, name, roles, permissions, is_active, last_seen_at)

@@ -17,7 +17,16 @@ export class ReportTypeDto {
   @ApiProperty({ example: ['csv', 'xlsx', 'pdf'], type: [String] })
   output_formats: string[];
 
-  @ApiProperty({ type: Object, description: 'JSON Schema (draft-07) of report_parameters' })
+  @ApiProperty({
+    type: Object,
+    description: 'JSON Schema (draft-07) of report_parameters',
+    example: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['date_range'],
+      properties: { date_range: { type: 'object' } },
+    },
+  })
   parameters_schema: Record<string, unknown>;
 
   @ApiProperty({ type: Object, example: { date_range: { preset: 'previous_month' } } })
