@@ -40,6 +40,14 @@ describe('LocalStorageDriver', () => {
     expect(await text((await driver.get('k/file.csv')).stream)).toBe('second');
   });
 
+  it('sweeps temp files that a killed earlier attempt at the same key left', async () => {
+    await driver.put('k/file.csv', Readable.from(['x']));
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(root, 'k', '.file.csv.dead0123beef.tmp'), 'partial');
+    await driver.put('k/file.csv', Readable.from(['retried']));
+    expect(await readdir(path.join(root, 'k'))).toEqual(['file.csv']);
+  });
+
   it('leaves nothing behind when the source fails midway', async () => {
     async function* failing() {
       yield Buffer.from('partial');

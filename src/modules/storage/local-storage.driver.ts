@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -54,6 +54,7 @@ export class LocalStorageDriver implements StorageDriver {
       await rm(temp, { force: true });
       throw error;
     }
+    await this.removeLeftovers(target);
     return { key, size, sha256: hash.digest('hex') };
   }
 
@@ -77,6 +78,17 @@ export class LocalStorageDriver implements StorageDriver {
     return stat(this.pathOf(key)).then(
       () => true,
       () => false,
+    );
+  }
+
+  /** Temp files of earlier attempts at this key whose process died mid-write (SIGKILL, OOM). */
+  private async removeLeftovers(target: string): Promise<void> {
+    const prefix = `.${path.basename(target)}.`;
+    const siblings = await readdir(path.dirname(target));
+    await Promise.all(
+      siblings
+        .filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'))
+        .map((name) => rm(path.join(path.dirname(target), name), { force: true })),
     );
   }
 

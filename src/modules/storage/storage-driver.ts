@@ -1,24 +1,32 @@
 import type { Readable } from 'node:stream';
 
-/** What a put wrote: size and SHA-256 of the bytes as the caller gave them. */
+/** What a put wrote: size and SHA-256 (hex) of the plaintext bytes the caller gave. */
 export interface StoredFile {
   key: string;
   size: number;
   sha256: string;
 }
 
-/** Where report files live (local disk or S3). Keys look like `org/<uuid>/executions/<uuid>.csv`. */
+/** Options of a put. */
+export interface PutOptions {
+  /** MIME type recorded with the object where the store keeps one (S3). */
+  contentType?: string;
+  /** Aborting stops the write and leaves nothing behind. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Where report files live (local disk or S3, optionally encrypted at rest). Keys look like
+ * `org/<uuid>/executions/<uuid>.csv`; a bad key throws InvalidStorageKeyError.
+ */
 export interface StorageDriver {
   /**
-   * Streams `body` to `key` atomically: readers never see a partial object, and on any error
-   * nothing is left behind. Overwrites an existing key, so a retried job never leaves two files.
+   * Streams `body` to `key` atomically: readers never see a partial object; on error nothing
+   * is left behind. Overwrites an existing key (a retried job writes the same key, so never two
+   * files). The driver owns `body`: it is read to the end, or destroyed when the put fails.
    */
-  put(
-    key: string,
-    body: Readable,
-    options?: { contentType?: string; signal?: AbortSignal },
-  ): Promise<StoredFile>;
-  /** The stream and its size; throws StorageObjectNotFoundError when absent. */
+  put(key: string, body: Readable, options?: PutOptions): Promise<StoredFile>;
+  /** Plaintext stream and size; throws StorageObjectNotFoundError when absent. */
   get(key: string): Promise<{ stream: Readable; size: number }>;
   /** Idempotent. */
   delete(key: string): Promise<void>;
@@ -26,26 +34,3 @@ export interface StorageDriver {
 }
 
 export const STORAGE_DRIVER = Symbol('STORAGE_DRIVER');
-
-const KEY = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
-
-/** Refuses keys that could escape the root or confuse a store. */
-export function assertValidKey(key: string): void {
-  if (!KEY.test(key) || key.split('/').some((part) => part === '.' || part === '..')) {
-    throw new InvalidStorageKeyError(key);
-  }
-}
-
-export class StorageObjectNotFoundError extends Error {
-  constructor(readonly key: string) {
-    super(`no stored file at '${key}'`);
-    this.name = 'StorageObjectNotFoundError';
-  }
-}
-
-export class InvalidStorageKeyError extends Error {
-  constructor(readonly key: string) {
-    super(`'${key}' is not a valid storage key`);
-    this.name = 'InvalidStorageKeyError';
-  }
-}
