@@ -1,4 +1,4 @@
-import type { Client, Pool } from 'pg';
+import type { ClientBase } from 'pg';
 
 export interface SeedOptions {
   orgId: string;
@@ -52,15 +52,12 @@ const SUFFIXES = ['Inc', 'LLC', 'GmbH', 'Ltd', 'SA', 'BV', 'Pty', 'KK'];
  * set-based SQL (INSERT … SELECT … generate_series), never a row-per-INSERT loop. Values
  * derive from hashes of (org, row number), so the same request gives the same data on the
  * same day; dates are relative to today. Seeding an org again appends after its rows.
+ * Takes one client (not a pool): the session settings below must apply to every statement.
  */
-export async function seedBillingData(
-  db: Client | Pool,
-  options: SeedOptions,
-): Promise<SeedResult> {
+export async function seedBillingData(db: ClientBase, options: SeedOptions): Promise<SeedResult> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   const chunk = options.chunk ?? 200_000;
-  const org = options.orgId;
   // The generated rows are consistent by construction: skip per-row FK triggers and the
   // commit flush while seeding (superuser only; otherwise it just runs slower).
   await db.query('SET synchronous_commit = off');
@@ -77,7 +74,7 @@ export async function seedBillingData(
 }
 
 async function seed(
-  db: Client | Pool,
+  db: ClientBase,
   options: SeedOptions,
   ctx: { log: (line: string) => void; chunk: number; started: number },
 ): Promise<SeedResult> {
@@ -150,7 +147,7 @@ async function seed(
 
 /** Invoices g = from..to: weighted statuses, tax 0–25 %, 14/30/45-day terms, over 18 months. */
 async function insertInvoices(
-  db: Client | Pool,
+  db: ClientBase,
   org: string,
   from: number,
   to: number,
@@ -183,7 +180,7 @@ async function insertInvoices(
 
 /** 1–5 line items per invoice whose amounts add up exactly to its subtotal. */
 async function insertLineItems(
-  db: Client | Pool,
+  db: ClientBase,
   org: string,
   from: number,
   to: number,
@@ -206,7 +203,7 @@ async function insertLineItems(
 
 /** One payment per paid or part-paid invoice, for exactly the amount paid. */
 async function insertPayments(
-  db: Client | Pool,
+  db: ClientBase,
   org: string,
   from: number,
   to: number,
