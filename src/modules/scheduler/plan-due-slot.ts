@@ -32,8 +32,9 @@ export function planDueSlot(
   let latest = slot;
   let skippedCount = 0;
   let scanned = 0;
+  let following: Date | null = null;
   for (;;) {
-    const following = nextRuns(config, latest, 1)[0]?.at;
+    following = nextRuns(config, latest, 1)[0]?.at ?? null;
     if (!following || following > now || scanned >= MAX_SCAN) break;
     skippedCount += 1;
     if (missed.length < MAX_RECORDED) missed.push(latest);
@@ -51,10 +52,12 @@ export function planDueSlot(
       nextRunAt: nextRuns(config, now, 1)[0]?.at ?? null,
     };
   }
+  // The loop already computed the slot after `latest` (the one past `now`).
   return {
     run: latest,
     skipped: missed,
     skippedCount,
-    nextRunAt: nextRuns(config, latest, 1)[0]?.at ?? null,
+    nextRunAt:
+      following && following > now ? following : (nextRuns(config, latest, 1)[0]?.at ?? null),
   };
 }

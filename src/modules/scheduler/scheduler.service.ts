@@ -54,16 +54,19 @@ export class SchedulerService {
   async tick(): Promise<TickResult> {
     const { batchSize } = this.config.values.scheduler;
     const total: TickResult = { claimed: 0, created: 0, enqueued: true, batches: 0 };
+    // Each batch is enqueued once committed, while the next batch is claimed: Redis and
+    // PostgreSQL work overlap. The rows are the outbox, so a failed enqueue loses nothing.
+    const enqueues: Promise<boolean>[] = [];
     for (;;) {
       const { claimed, created } = await this.claimBatch(batchSize);
       total.batches += 1;
       total.claimed += claimed;
       total.created += created.length;
-      if (created.length > 0) {
-        total.enqueued = (await this.queue.enqueue(created, 'scheduled')) && total.enqueued;
-      }
-      if (claimed < batchSize) return total;
+      if (created.length > 0) enqueues.push(this.queue.enqueue(created, 'scheduled'));
+      if (claimed < batchSize) break;
     }
+    total.enqueued = (await Promise.all(enqueues)).every(Boolean);
+    return total;
   }
 
   private claimBatch(limit: number): Promise<{ claimed: number; created: CreatedExecution[] }> {
