@@ -42,25 +42,40 @@ fi
 TOKEN="$(npm run token --silent -- --org "$DEMO_ORG" --roles admin --permissions billing:read,usage:read,audit:read --sub demo-admin --email admin@demo.example --name 'Demo Admin' --ttl 24h)"
 BASE="http://localhost:$PORT"
 
+say "starting the service (APP_ROLE=all: API, scheduler and workers in one process)"
+node dist/main.js &
+SERVICE=$!
+trap 'kill $SERVICE 2>/dev/null' INT TERM EXIT
+for _ in $(seq 1 60); do curl -sf "$BASE/health" >/dev/null && break; sleep 1; done
+
+say "creating a demo schedule that fires every 5 minutes"
+SCHEDULE_ID="$(curl -sf -X POST "$BASE/api/scheduled-reports" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{
+  "name": "Demo: invoices of the last 7 days", "report_type": "invoice_summary", "output_format": "csv",
+  "schedule_config": {"cadence": "cron", "timezone": "America/New_York", "cron_expression": "*/5 * * * *"},
+  "recipients": [], "report_parameters": {"date_range": {"preset": "last_7_days"}}}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')"
+
 cat <<MSG
 
-$(tput bold 2>/dev/null || true)The service is starting on $BASE$(tput sgr0 2>/dev/null || true)   (Swagger UI: $BASE/docs)
+$(tput bold 2>/dev/null || true)The service runs on $BASE$(tput sgr0 2>/dev/null || true)   (Swagger UI: $BASE/docs — "Authorize" with the token)
 
 Admin token for the demo organization (24 h):
   export TOKEN=$TOKEN
 
-Try it (in another terminal):
-  curl -s $BASE/api/report-types -H "Authorization: Bearer \$TOKEN"
+Schedule $SCHEDULE_ID fires by itself at the next multiple of 5 minutes. Then:
+  curl -s $BASE/api/scheduled-reports/$SCHEDULE_ID/executions -H "Authorization: Bearer \$TOKEN"
+  curl -s $BASE/api/report-executions/<execution id>/download -H "Authorization: Bearer \$TOKEN" -o report.csv
+Or run it now:
+  curl -s -X POST $BASE/api/scheduled-reports/$SCHEDULE_ID/run -H "Authorization: Bearer \$TOKEN"
 
+Create a weekly report in New York time and see its next five runs (UTC and local):
   curl -s -X POST $BASE/api/scheduled-reports -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -d '{
     "name": "Weekly invoices", "report_type": "invoice_summary", "output_format": "csv",
     "schedule_config": {"cadence": "weekly", "time": "09:00", "timezone": "America/New_York", "day_of_week": 1},
     "recipients": [{"type": "email", "value": "finance@demo.example"}],
     "report_parameters": {"date_range": {"preset": "previous_week"}}}'
-
   curl -s "$BASE/api/scheduled-reports/<id from above>/next-runs?count=5" -H "Authorization: Bearer \$TOKEN"
 
 Stop with Ctrl-C.
 MSG
 
-exec node dist/main.js
+wait $SERVICE

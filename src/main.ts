@@ -3,14 +3,15 @@ import { readConfigOrExit } from 'src/config/read-config-or-exit';
 
 async function bootstrap(): Promise<void> {
   // Configuration first: a bad variable ends the process before anything else loads.
+  // (Relative paths: the build rewrites 'src/...' in static imports only.)
   const config = readConfigOrExit();
   const [{ Logger }, { NestFactory }, { AppModule }, { configureHttpApp }, { runMigrations }] =
     await Promise.all([
       import('@nestjs/common'),
       import('@nestjs/core'),
-      import('src/app.module'),
-      import('src/common/http/configure-http-app'),
-      import('src/database/run-migrations'),
+      import('./app.module'),
+      import('./common/http/configure-http-app'),
+      import('./database/run-migrations'),
     ]);
   if (config.migrationsRun) await runMigrations(config.databaseUrl);
   const logger = new Logger('Bootstrap');
