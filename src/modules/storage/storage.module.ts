@@ -1,16 +1,26 @@
+import { S3ClientConfig } from '@aws-sdk/client-s3';
 import { Module } from '@nestjs/common';
 import path from 'node:path';
 import { AppConfig } from 'src/config/app-config';
 import { AppConfigService } from 'src/config/app-config.service';
+import { EncryptingStorageDriver } from './encrypting-storage.driver';
 import { LocalStorageDriver } from './local-storage.driver';
+import { S3StorageDriver } from './s3-storage.driver';
 import { STORAGE_DRIVER, StorageDriver } from './storage-driver';
 
-/** Builds the configured driver; also used by scripts and tests without Nest. */
-export function createStorageDriver(values: AppConfig['storage']): StorageDriver {
-  if (values.driver === 's3') {
-    throw new Error('STORAGE_DRIVER=s3 is not available yet in this build; use local');
-  }
-  return new LocalStorageDriver(path.resolve(values.dir));
+/**
+ * Builds the configured driver, encrypted at rest when a key is set. Plain function so scripts
+ * and tests get the same driver without Nest; `s3Client` overrides the S3 client settings.
+ */
+export function createStorageDriver(
+  values: AppConfig['storage'],
+  overrides: { s3Client?: Partial<S3ClientConfig> } = {},
+): StorageDriver {
+  const base =
+    values.driver === 's3'
+      ? S3StorageDriver.fromConfig(values.s3, overrides.s3Client)
+      : new LocalStorageDriver(path.resolve(values.dir));
+  return values.encryptionKey ? new EncryptingStorageDriver(base, values.encryptionKey) : base;
 }
 
 @Module({
