@@ -84,8 +84,8 @@ describe('execution pipeline under failure', () => {
     schedulers.forEach((s) => useManualTicks(s.app));
     try {
       clock.set('2027-01-04T09:00:03Z');
-      const results = await Promise.all(schedulers.map((s) => s.app.get(SchedulerService).tick()));
-      expect(results.reduce((sum, r) => sum + r.created, 0)).toBe(500);
+      // Other tests' schedules may come due at this (fake) time too: count this org's rows.
+      await Promise.all(schedulers.map((s) => s.app.get(SchedulerService).tick()));
       const [counts] = await api.db.query(
         `SELECT count(*)::int AS executions, count(DISTINCT scheduled_report_id)::int AS schedules
            FROM report_executions e WHERE e.organization_id = $1`,

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock } from 'src/common/clock';
 import { AuditModule } from 'src/modules/audit/audit.module';
 import { GeneratorsModule } from 'src/modules/generators/generators.module';
+import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
 import { RateLimitsModule } from 'src/modules/rate-limits/rate-limits.module';
 import { SchedulesModule } from 'src/modules/schedules/schedules.module';
 import { StorageModule } from 'src/modules/storage/storage.module';
@@ -12,6 +13,8 @@ import { ExecutionStateRepository } from './execution-state.repository';
 import { ExecutionStatusStream } from './execution-status.stream';
 import { ExecutionsRepository } from './executions.repository';
 import { ExecutionsService } from './executions.service';
+import { DownloadsService } from './downloads.service';
+import { FilesController } from './files.controller';
 import { ReportExecutionsController } from './report-executions.controller';
 import { ScheduleExecutionsController } from './schedule-executions.controller';
 
@@ -23,12 +26,14 @@ import { ScheduleExecutionsController } from './schedule-executions.controller';
     RateLimitsModule,
     AuditModule,
     StorageModule,
+    OrganizationsModule,
   ],
-  controllers: [ScheduleExecutionsController, ReportExecutionsController],
+  controllers: [ScheduleExecutionsController, ReportExecutionsController, FilesController],
   providers: [
     ExecutionsRepository,
     ExecutionStateRepository,
     ExecutionsService,
+    DownloadsService,
     ExecutionEventsService,
     ExecutionStatusStream,
     Clock,

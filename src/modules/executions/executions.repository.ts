@@ -80,6 +80,30 @@ export class ExecutionsRepository {
     return { execution, created: inserted.length === 1 };
   }
 
+  /**
+   * Files past their organization's `retention_days`, across organizations: the one query
+   * that is not scoped to an org, because the retention job serves all of them.
+   */
+  findFilesPastRetention(
+    now: Date,
+    limit: number,
+  ): Promise<{ id: string; organization_id: string; file_key: string }[]> {
+    return this.dataSource.query(
+      `SELECT e.id, e.organization_id, e.file_key
+         FROM report_executions e
+         JOIN organizations o ON o.id = e.organization_id
+        WHERE e.file_key IS NOT NULL AND e.file_expired_at IS NULL AND e.status = 'completed'
+          AND e.completed_at < $1::timestamptz - make_interval(days => o.retention_days)
+        ORDER BY e.completed_at
+        LIMIT $2`,
+      [now, limit],
+    );
+  }
+
+  async markFileExpired(orgId: string, id: string, at: Date): Promise<void> {
+    await this.repo.update({ id, organization_id: orgId }, { file_expired_at: at });
+  }
+
   /** Executions the queue may have lost: pending for a while, or running past any live lock. */
   findPossiblyOrphaned(pendingBefore: Date, runningBefore: Date, limit: number) {
     return this.repo.find({

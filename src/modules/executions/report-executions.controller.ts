@@ -1,10 +1,12 @@
 import {
   Controller,
   Get,
-  Inject,
+  HttpCode,
+  HttpStatus,
   MessageEvent,
   Param,
   ParseUUIDPipe,
+  Post,
   Sse,
   StreamableFile,
 } from '@nestjs/common';
@@ -13,9 +15,10 @@ import { Observable } from 'rxjs';
 import { Actor } from 'src/common/auth/actor';
 import { CurrentActor, RequireRole } from 'src/common/auth/auth.decorators';
 import { ApiErrors } from 'src/common/http/api-errors.decorator';
-import { STORAGE_DRIVER, StorageDriver } from 'src/modules/storage/storage-driver';
 import { ReportExecutionDto } from './dto/report-execution.dto';
-import { contentTypeOf, downloadFileName } from './execution-file-name';
+import { DownloadLinkDto } from './dto/download-link.dto';
+import { DownloadsService } from './downloads.service';
+import { fileResponse } from './file-download.response';
 import { ExecutionStatusStream } from './execution-status.stream';
 import { ExecutionsService } from './executions.service';
 
@@ -25,7 +28,7 @@ export class ReportExecutionsController {
   constructor(
     private readonly executions: ExecutionsService,
     private readonly statusStream: ExecutionStatusStream,
-    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    private readonly downloads: DownloadsService,
   ) {}
 
   @Get(':id')
@@ -35,6 +38,23 @@ export class ReportExecutionsController {
   @ApiErrors(400, 404)
   get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.executions.get(actor, id);
+  }
+
+  @Post(':id/download-link')
+  @HttpCode(HttpStatus.OK)
+  @RequireRole('viewer')
+  @ApiOperation({
+    summary: 'A signed link to the file',
+    description:
+      "Anyone holding the URL may download until expires_at (the organization's link_ttl_hours). Needs the report type's permission.",
+  })
+  @ApiOkResponse({ type: DownloadLinkDto })
+  @ApiErrors(400, 404, 409)
+  downloadLink(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<DownloadLinkDto> {
+    return this.downloads.createLink(actor, id);
   }
 
   @Get(':id/download')
@@ -55,15 +75,7 @@ export class ReportExecutionsController {
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<StreamableFile> {
-    const { execution, scheduleName, timezone } = await this.executions.loadDownloadable(actor, id);
-    const fileKey = execution.file_key as string;
-    const { stream, size } = await this.storage.get(fileKey);
-    const name = downloadFileName(scheduleName, execution.scheduled_for, timezone, fileKey);
-    return new StreamableFile(stream, {
-      type: contentTypeOf(fileKey),
-      length: size,
-      disposition: `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-    });
+    return fileResponse(await this.downloads.openForActor(actor, id));
   }
 
   @Sse(':id/events')

@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { Actor } from 'src/common/auth/actor';
+import { Clock } from 'src/common/clock';
+import { DomainError, NotFoundError } from 'src/common/errors/domain-error';
+import { ErrorCode } from 'src/common/errors/error-codes';
+import { AppConfigService } from 'src/config/app-config.service';
+import { AuditService } from 'src/modules/audit/audit.service';
+import { OrganizationsService } from 'src/modules/organizations/organizations.service';
+import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
+import { STORAGE_DRIVER, StorageDriver } from 'src/modules/storage/storage-driver';
+import { ReportExecution } from './entities/report-execution.entity';
+import { contentTypeOf, downloadFileName } from './execution-file-name';
+import { ExecutionsRepository } from './executions.repository';
+import { ExecutionsService } from './executions.service';
+import { DownloadLinkSigner } from './links/download-link.signer';
+
+export interface FileDownload {
+  stream: Readable;
+  size: number;
+  name: string;
+  contentType: string;
+}
+
+/** Serves report files: to members (with the report's permission) and through signed links. */
+@Injectable()
+export class DownloadsService {
+  private readonly signer: DownloadLinkSigner;
+
+  constructor(
+    private readonly executionsService: ExecutionsService,
+    private readonly executions: ExecutionsRepository,
+    private readonly schedules: SchedulesRepository,
+    private readonly organizations: OrganizationsService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfigService,
+    private readonly clock: Clock,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+  ) {
+    this.signer = new DownloadLinkSigner(config.values.appSecret);
+  }
+
+  async openForActor(actor: Actor, id: string): Promise<FileDownload> {
+    const { execution, scheduleName, timezone } = await this.executionsService.loadDownloadable(
+      actor,
+      id,
+    );
+    const file = await this.open(execution, scheduleName, timezone);
+    await this.audit.record(actor, {
+      action: 'file.downloaded',
+      resourceType: 'report_execution',
+      resourceId: id,
+      details: { via: 'api', size: file.size },
+    });
+    return file;
+  }
+
+  /** A link anyone holding it may use until the organization's `link_ttl_hours` pass. */
+  async createLink(actor: Actor, id: string): Promise<{ url: string; expires_at: string }> {
+    await this.executionsService.loadDownloadable(actor, id);
+    const org = await this.organizations.getOrganization(actor.orgId);
+    const expiresAt = Math.floor(this.clock.now().getTime() / 1000) + org.link_ttl_hours * 3600;
+    const token = this.signer.sign({ executionId: id, orgId: actor.orgId, expiresAt });
+    await this.audit.record(actor, {
+      action: 'download_link.created',
+      resourceType: 'report_execution',
+      resourceId: id,
+      details: { expires_at: new Date(expiresAt * 1000).toISOString() },
+    });
+    return {
+      url: `${this.config.values.publicBaseUrl}/api/files/${token}`,
+      expires_at: new Date(expiresAt * 1000).toISOString(),
+    };
+  }
+
+  /** Tampered or unknown → 404; expired link or deleted file → 410; never the file. */
+  async openByToken(token: string): Promise<FileDownload> {
+    const grant = this.signer.verify(token);
+    if (!grant) throw linkNotFound();
+    if (grant.expiresAt * 1000 <= this.clock.now().getTime()) {
+      throw new DomainError(ErrorCode.GONE, 'this download link has expired; ask for a new one');
+    }
+    const execution = await this.executions.findOne(grant.orgId, grant.executionId);
+    if (!execution || execution.status !== 'completed' || !execution.file_key) throw linkNotFound();
+    if (execution.file_expired_at) {
+      throw new DomainError(ErrorCode.GONE, 'the file was deleted by the retention policy');
+    }
+    const schedule = await this.schedules.findOne(grant.orgId, execution.scheduled_report_id, {
+      withDeleted: true,
+    });
+    const file = await this.open(
+      execution,
+      schedule?.name ?? 'report',
+      schedule?.schedule_config.timezone ?? 'UTC',
+    );
+    await this.audit.record(
+      { userId: 'download-link', orgId: grant.orgId, roles: [], permissions: [] },
+      {
+        action: 'file.downloaded',
+        resourceType: 'report_execution',
+        resourceId: execution.id,
+        details: { via: 'signed_link', size: file.size },
+      },
+    );
+    return file;
+  }
+
+  private async open(
+    execution: ReportExecution,
+    scheduleName: string,
+    timezone: string,
+  ): Promise<FileDownload> {
+    const key = execution.file_key as string;
+    const { stream, size } = await this.storage.get(key);
+    return {
+      stream,
+      size,
+      name: downloadFileName(scheduleName, execution.scheduled_for, timezone, key),
+      contentType: contentTypeOf(key),
+    };
+  }
+}
+
+function linkNotFound(): NotFoundError {
+  return new NotFoundError(ErrorCode.NOT_FOUND, 'this download link is not valid');
+}
