@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { seedBillingData } from 'src/modules/billing/seed-billing-data';
@@ -97,6 +99,38 @@ describe('downloads: signed links, retention and limits', () => {
     const expired = await t.http().get(path).expect(410);
     expect(expired.body).toMatchObject({ statusCode: 410, code: 'GONE' });
     clock.set(new Date());
+  });
+
+  it('compress stores and serves the file gzip-compressed, with the content hash of the CSV', async () => {
+    const schedule = (
+      await as(editor)
+        .post(
+          '/api/scheduled-reports',
+          scheduleBody({
+            report_parameters: { date_range: { preset: 'last_7_days' } },
+            delivery_options: { compress: true },
+          }),
+        )
+        .expect(201)
+    ).body;
+    const run = (await as(editor).post(`/api/scheduled-reports/${schedule.id}/run`).expect(202))
+      .body;
+    const done = await waitFor('the run to finish', async () => {
+      const [row] = await t.db.query('SELECT * FROM report_executions WHERE id = $1', [run.id]);
+      return ['completed', 'failed'].includes(row.status) && row;
+    });
+    expect(done.file_key).toMatch(/\.csv\.gz$/);
+    const res = await as(editor)
+      .get(`/api/report-executions/${run.id}/download`)
+      .buffer(true)
+      .parse(rawBody)
+      .expect(200);
+    expect(res.headers['content-type']).toBe('application/gzip');
+    expect(res.headers['content-disposition']).toMatch(/\.csv\.gz"/);
+    const csv = gunzipSync(res.body as Buffer);
+    expect(csv.toString('utf8')).toMatch(/^Invoice,Issued,/);
+    expect(done.metadata.content_sha256).toBe(createHash('sha256').update(csv).digest('hex'));
+    expect(done.metadata.content_type).toBe('application/gzip');
   });
 
   it('links follow the download rules: the report permission, and 404 across organizations', async () => {

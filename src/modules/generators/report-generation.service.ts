@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { pipeline } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { DigestTransform } from 'src/modules/storage/digest.transform';
 import { AppConfigService } from 'src/config/app-config.service';
 import { ExecutionEventsService } from 'src/modules/executions/execution-events.service';
 import { ExecutionStateRepository } from 'src/modules/executions/execution-state.repository';
@@ -15,7 +17,7 @@ import { PermanentGenerationError } from './generation.errors';
 import { ReportDataReader } from './report-data/report-data.reader';
 import { ReportQuery } from './report-data/report-query';
 import { ReportTypeRegistry } from './report-types/report-type.registry';
-import { csvReportWriter } from './writers/csv-report.writer';
+import { CONTENT_TYPES, RENDERABLE, renderReport } from './writers/render-report';
 import { RowLimitTransform } from './writers/row-limit.transform';
 
 export type GenerationOutcome =
@@ -64,16 +66,16 @@ export class ReportGenerationService {
     }
     const started = Date.now();
     try {
-      const { rows, file, dataAsOf, query } = await this.produce(
-        execution,
-        schedule as ScheduledReport,
-      );
+      const produced = await this.produce(execution, schedule as ScheduledReport);
+      const { rows, file, dataAsOf, query } = produced;
       const metadata = {
         rows_generated: rows,
         filters_applied: query.filters,
         data_as_of: dataAsOf.toISOString(),
-        content_type: 'text/csv',
+        content_type: produced.contentType,
         sha256: file.sha256,
+        // Of the uncompressed content, for only_if_changed.
+        content_sha256: produced.contentSha256,
       };
       const done = await this.state.complete(job.orgId, execution.id, leaseId, {
         fileKey: file.key,
@@ -107,7 +109,7 @@ export class ReportGenerationService {
         `report type '${schedule.report_type}' cannot be generated yet`,
       );
     }
-    if (schedule.output_format !== 'csv') {
+    if (!RENDERABLE.includes(schedule.output_format)) {
       throw new PermanentGenerationError(
         `output format '${schedule.output_format}' is not available yet`,
       );
@@ -131,18 +133,46 @@ export class ReportGenerationService {
         : {}),
     };
     const { maxRows, generationTimeoutMs } = this.config.values.limits;
-    const key = `org/${execution.organization_id}/executions/${execution.id}.csv`;
+    const compress = schedule.delivery_options?.compress === true;
+    const format = schedule.output_format;
+    const key = `org/${execution.organization_id}/executions/${execution.id}.${format}${compress ? '.gz' : ''}`;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), generationTimeoutMs);
     try {
       return await this.reader.read(query, async (rowStream, dataAsOf) => {
         const limit = new RowLimitTransform(maxRows);
-        const body = pipeline(rowStream, limit, csvReportWriter(query.columns), () => undefined);
-        const file = await this.storage.put(key, body, {
-          contentType: 'text/csv',
-          signal: abort.signal,
-        });
-        return { rows: limit.rows, file, dataAsOf, query: { filters } };
+        const rendered = renderReport(
+          format,
+          pipeline(rowStream, limit, () => undefined),
+          query.columns,
+          {
+            title: schedule.name,
+            summary: [
+              { label: 'Report', value: schedule.report_type },
+              { label: 'Data as of', value: dataAsOf.toISOString() },
+            ],
+          },
+        );
+        // The content hash is of the uncompressed bytes, so only_if_changed ignores compression.
+        const content = new DigestTransform();
+        const stages: NodeJS.ReadWriteStream[] = [content, ...(compress ? [createGzip()] : [])];
+        const body = pipeline(
+          rendered.output,
+          ...(stages as [Transform]),
+          () => undefined,
+        ) as Readable;
+        const [file] = await Promise.all([
+          this.storage.put(key, body, { contentType: CONTENT_TYPES[format], signal: abort.signal }),
+          rendered.done,
+        ]);
+        return {
+          rows: limit.rows,
+          file,
+          dataAsOf,
+          query: { filters },
+          contentSha256: content.sha256,
+          contentType: compress ? 'application/gzip' : CONTENT_TYPES[format],
+        };
       });
     } catch (error) {
       if (abort.signal.aborted) {
