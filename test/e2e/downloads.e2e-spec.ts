@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { Workbook } from 'exceljs';
 import { Client } from 'pg';
 import { seedBillingData } from 'src/modules/billing/seed-billing-data';
 import { RetentionService } from 'src/modules/scheduler/retention.service';
@@ -131,6 +132,43 @@ describe('downloads: signed links, retention and limits', () => {
     expect(csv.toString('utf8')).toMatch(/^Invoice,Issued,/);
     expect(done.metadata.content_sha256).toBe(createHash('sha256').update(csv).digest('hex'));
     expect(done.metadata.content_type).toBe('application/gzip');
+  });
+
+  it('writes XLSX with typed cells, a frozen bold header and a summary sheet', async () => {
+    const schedule = (
+      await as(editor)
+        .post(
+          '/api/scheduled-reports',
+          scheduleBody({
+            output_format: 'xlsx',
+            report_parameters: { date_range: { preset: 'year_to_date' } },
+          }),
+        )
+        .expect(201)
+    ).body;
+    const run = (await as(editor).post(`/api/scheduled-reports/${schedule.id}/run`).expect(202))
+      .body;
+    const done = await waitFor('the run to finish', async () => {
+      const [row] = await t.db.query('SELECT * FROM report_executions WHERE id = $1', [run.id]);
+      return ['completed', 'failed'].includes(row.status) && row;
+    });
+    expect(done).toMatchObject({ status: 'completed' });
+    const res = await as(editor)
+      .get(`/api/report-executions/${run.id}/download`)
+      .buffer(true)
+      .parse(rawBody)
+      .expect(200);
+    expect(res.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    const workbook = new Workbook();
+    await workbook.xlsx.load(res.body as Buffer);
+    const data = workbook.getWorksheet('Data')!;
+    expect(data.getRow(1).getCell(1).value).toBe('Invoice');
+    expect(data.getRow(1).font?.bold ?? data.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(data.rowCount - 1).toBe(done.metadata.rows_generated);
+    expect(typeof data.getRow(2).getCell(10).value).toBe('number'); // Total
+    expect(workbook.getWorksheet('Summary')).toBeDefined();
   });
 
   it('links follow the download rules: the report permission, and 404 across organizations', async () => {

@@ -4,6 +4,7 @@ import type {
   ReportColumn,
 } from 'src/modules/generators/report-types/report-type-provider';
 import { csvReportWriter } from './csv-report.writer';
+import { xlsxReportWriter } from './xlsx-report.writer';
 
 export interface RenderOptions {
   title: string;
@@ -11,7 +12,7 @@ export interface RenderOptions {
 }
 
 /** Formats the generation worker can write today. */
-export const RENDERABLE: OutputFormat[] = ['csv'];
+export const RENDERABLE: OutputFormat[] = ['csv', 'xlsx'];
 
 export const CONTENT_TYPES: Record<OutputFormat, string> = {
   csv: 'text/csv',
@@ -27,7 +28,7 @@ export function renderReport(
   format: OutputFormat,
   rows: Readable,
   columns: ReportColumn[],
-  _options: RenderOptions,
+  options: RenderOptions,
 ): { output: Readable; done: Promise<unknown> } {
   switch (format) {
     case 'csv':
@@ -36,6 +37,8 @@ export function renderReport(
         output: pipeline(rows, csvReportWriter(columns), () => undefined) as Readable,
         done: Promise.resolve(),
       };
+    case 'xlsx':
+      return xlsxReportWriter(rows, columns, options);
     default:
       throw new Error(`output format '${format}' is not available yet`);
   }
