@@ -1,0 +1,20 @@
+import type { RunNote } from './schedule-config';
+
+/** A run found while scanning local days, before it is formatted. */
+export interface RunSlot {
+  at: number;
+  /** Local day number of the slot before any business-day roll. */
+  nominalDay: number;
+  note?: RunNote;
+}
+
+/** How one cadence turns local days into runs. */
+export interface SlotPlan {
+  /** Days before the local date of `after` whose runs may still come after it (rolls, §1.4). */
+  lookBackDays: number;
+  /**
+   * Appends the runs whose nominal local date is `day` and that are later than `afterMs` (at
+   * most `limit` from a day with many), and returns the next day worth looking at.
+   */
+  slotsOn(day: number, afterMs: number, limit: number, out: RunSlot[]): number;
+}
