@@ -4,6 +4,11 @@ import {
   currencySchema,
   customerIdsSchema,
 } from 'src/modules/generators/report-types/common-parameters.schema';
+import { arAgingQuery } from 'src/modules/generators/report-data/ar-aging.query';
+import type {
+  ReportQuery,
+  ReportQueryContext,
+} from 'src/modules/generators/report-data/report-query';
 import { ReportTypeProvider } from 'src/modules/generators/report-types/report-type-provider';
 
 /** No date range: aging is a snapshot of open invoices as of the run date. */
@@ -41,4 +46,8 @@ export class ArAgingProvider implements ReportTypeProvider {
     min_balance_cents: 10000,
     include_current: false,
   };
+
+  buildQuery(context: ReportQueryContext): ReportQuery {
+    return arAgingQuery(context);
+  }
 }

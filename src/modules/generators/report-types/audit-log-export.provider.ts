@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { dateRangeSchema } from 'src/modules/generators/date-ranges/date-range.schema';
 import { JSON_SCHEMA_DRAFT_07 } from 'src/modules/generators/report-types/common-parameters.schema';
+import { auditLogExportQuery } from 'src/modules/generators/report-data/audit-log-export.query';
+import type {
+  ReportQuery,
+  ReportQueryContext,
+} from 'src/modules/generators/report-data/report-query';
 import { ReportTypeProvider } from 'src/modules/generators/report-types/report-type-provider';
 
 @Injectable()
@@ -47,4 +52,8 @@ export class AuditLogExportProvider implements ReportTypeProvider {
     actions: ['schedule.created', 'schedule.deleted'],
     resource_type: 'scheduled_report',
   };
+
+  buildQuery(context: ReportQueryContext): ReportQuery {
+    return auditLogExportQuery(context);
+  }
 }

@@ -4,6 +4,11 @@ import {
   JSON_SCHEMA_DRAFT_07,
   currencySchema,
 } from 'src/modules/generators/report-types/common-parameters.schema';
+import { revenueByCustomerQuery } from 'src/modules/generators/report-data/revenue-by-customer.query';
+import type {
+  ReportQuery,
+  ReportQueryContext,
+} from 'src/modules/generators/report-data/report-query';
 import { ReportTypeProvider } from 'src/modules/generators/report-types/report-type-provider';
 
 @Injectable()
@@ -31,4 +36,8 @@ export class RevenueByCustomerProvider implements ReportTypeProvider {
     top_n: 25,
     currency: 'EUR',
   };
+
+  buildQuery(context: ReportQueryContext): ReportQuery {
+    return revenueByCustomerQuery(context);
+  }
 }
