@@ -69,5 +69,7 @@ export interface AppConfig {
     generationTimeoutMs: number;
     /** A report with more rows fails (not retried) and leaves no file. */
     maxRows: number;
+    /** A PDF shows at most this many rows, then a note pointing to CSV/XLSX. */
+    pdfMaxRows: number;
   };
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -169,6 +170,44 @@ describe('downloads: signed links, retention and limits', () => {
     expect(data.rowCount - 1).toBe(done.metadata.rows_generated);
     expect(typeof data.getRow(2).getCell(10).value).toBe('number'); // Total
     expect(workbook.getWorksheet('Summary')).toBeDefined();
+  });
+
+  it('writes PDF through Chromium: title, period, page numbers, hostile names as text', async () => {
+    const schedule = (
+      await as(editor)
+        .post(
+          '/api/scheduled-reports',
+          scheduleBody({
+            name: 'PDF invoices',
+            output_format: 'pdf',
+            report_parameters: { date_range: { preset: 'year_to_date' } },
+          }),
+        )
+        .expect(201)
+    ).body;
+    const run = (await as(editor).post(`/api/scheduled-reports/${schedule.id}/run`).expect(202))
+      .body;
+    const done = await waitFor(
+      'the run to finish',
+      async () => {
+        const [row] = await t.db.query('SELECT * FROM report_executions WHERE id = $1', [run.id]);
+        return ['completed', 'failed'].includes(row.status) && row;
+      },
+      90_000,
+    );
+    expect(done).toMatchObject({ status: 'completed', error_message: null });
+    const res = await as(editor)
+      .get(`/api/report-executions/${run.id}/download`)
+      .buffer(true)
+      .parse(rawBody)
+      .expect(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const text = execFileSync('pdftotext', ['-layout', '-', '-'], {
+      input: res.body as Buffer,
+    }).toString('utf8');
+    expect(text).toContain('PDF invoices');
+    expect(text).toMatch(/Page 1 of \d+/);
+    expect(text).toContain('Period');
   });
 
   it('links follow the download rules: the report permission, and 404 across organizations', async () => {

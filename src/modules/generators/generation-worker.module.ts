@@ -3,6 +3,7 @@ import { ExecutionsModule } from 'src/modules/executions/executions.module';
 import { SchedulesModule } from 'src/modules/schedules/schedules.module';
 import { StorageModule } from 'src/modules/storage/storage.module';
 import { GenerationProcessor } from './generation.processor';
+import { BrowserPool } from './pdf/browser-pool';
 import { ReportDataReader } from './report-data/report-data.reader';
 import { ReportGenerationService } from './report-generation.service';
 import { ReportTypesModule } from './report-types/report-types.module';
@@ -10,7 +11,7 @@ import { ReportTypesModule } from './report-types/report-types.module';
 /** The generation worker (APP_ROLE worker or all): consumes the generation queue. */
 @Module({
   imports: [ExecutionsModule, SchedulesModule, ReportTypesModule, StorageModule],
-  providers: [GenerationProcessor, ReportGenerationService, ReportDataReader],
+  providers: [GenerationProcessor, ReportGenerationService, ReportDataReader, BrowserPool],
   exports: [ReportGenerationService],
 })
 export class GenerationWorkerModule {}

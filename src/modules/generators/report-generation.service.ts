@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { DigestTransform } from 'src/modules/storage/digest.transform';
+import moment from 'moment-timezone';
+import { BrowserPool } from './pdf/browser-pool';
 import { AppConfigService } from 'src/config/app-config.service';
 import { ExecutionEventsService } from 'src/modules/executions/execution-events.service';
 import { ExecutionStateRepository } from 'src/modules/executions/execution-state.repository';
@@ -47,6 +49,7 @@ export class ReportGenerationService {
     private readonly events: ExecutionEventsService,
     private readonly config: AppConfigService,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    private readonly browsers: BrowserPool,
   ) {}
 
   /** Throws only when another attempt can help; Bull then retries with backoff. */
@@ -149,9 +152,12 @@ export class ReportGenerationService {
             title: schedule.name,
             summary: [
               { label: 'Report', value: schedule.report_type },
-              { label: 'Data as of', value: dataAsOf.toISOString() },
+              ...(range ? [{ label: 'Period', value: range.label }] : []),
             ],
+            dataAsOf: moment.tz(dataAsOf, timezone).format('YYYY-MM-DD HH:mm z'),
+            pdfMaxRows: this.config.values.limits.pdfMaxRows,
           },
+          { browsers: this.browsers },
         );
         // The content hash is of the uncompressed bytes, so only_if_changed ignores compression.
         const content = new DigestTransform();

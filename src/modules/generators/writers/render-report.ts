@@ -4,15 +4,26 @@ import type {
   ReportColumn,
 } from 'src/modules/generators/report-types/report-type-provider';
 import { csvReportWriter } from './csv-report.writer';
+import { BrowserPool } from 'src/modules/generators/pdf/browser-pool';
+import { pdfReportWriter } from 'src/modules/generators/pdf/pdf-report.writer';
 import { xlsxReportWriter } from './xlsx-report.writer';
 
 export interface RenderOptions {
   title: string;
   summary: { label: string; value: string | number }[];
+  /** "Data as of", in the schedule's zone (PDF). */
+  dataAsOf?: string;
+  /** Rows a PDF shows before it ends with a note pointing to CSV/XLSX. */
+  pdfMaxRows?: number;
+}
+
+/** What some formats need beyond rows: a browser for PDF. */
+export interface RenderDependencies {
+  browsers: BrowserPool;
 }
 
 /** Formats the generation worker can write today. */
-export const RENDERABLE: OutputFormat[] = ['csv', 'xlsx'];
+export const RENDERABLE: OutputFormat[] = ['csv', 'xlsx', 'pdf'];
 
 export const CONTENT_TYPES: Record<OutputFormat, string> = {
   csv: 'text/csv',
@@ -29,6 +40,7 @@ export function renderReport(
   rows: Readable,
   columns: ReportColumn[],
   options: RenderOptions,
+  dependencies: RenderDependencies,
 ): { output: Readable; done: Promise<unknown> } {
   switch (format) {
     case 'csv':
@@ -39,6 +51,13 @@ export function renderReport(
       };
     case 'xlsx':
       return xlsxReportWriter(rows, columns, options);
+    case 'pdf':
+      return pdfReportWriter(
+        rows,
+        columns,
+        { ...options, maxRows: options.pdfMaxRows },
+        dependencies.browsers,
+      );
     default:
       throw new Error(`output format '${format}' is not available yet`);
   }
