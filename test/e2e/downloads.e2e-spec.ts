@@ -13,6 +13,7 @@ import { clientFor, rawBody } from 'test/utils/http-client';
 import { useManualTicks } from 'test/utils/manual-ticks';
 import { createTestApp, TestApp } from 'test/utils/test-app';
 import { TEST_DATABASE_URL, TEST_STORAGE_DIR } from 'test/utils/test-env';
+import { runReportNow } from 'test/utils/run-report';
 import { waitFor } from 'test/utils/wait-for';
 
 jest.setTimeout(120_000);
@@ -24,23 +25,6 @@ describe('downloads: signed links, retention and limits', () => {
   let editor: TestMember;
 
   const as = (member: TestMember) => clientFor(t, member);
-  const completedRun = async (app: TestApp, member: TestMember) => {
-    const schedule = (
-      await clientFor(app, member)
-        .post(
-          '/api/scheduled-reports',
-          scheduleBody({ report_parameters: { date_range: { preset: 'last_7_days' } } }),
-        )
-        .expect(201)
-    ).body;
-    const run = (
-      await clientFor(app, member).post(`/api/scheduled-reports/${schedule.id}/run`).expect(202)
-    ).body;
-    return waitFor('the run to finish', async () => {
-      const [row] = await app.db.query('SELECT * FROM report_executions WHERE id = $1', [run.id]);
-      return ['completed', 'failed'].includes(row.status) && row;
-    });
-  };
 
   beforeAll(async () => {
     t = await createTestApp({ role: 'all', clock });
@@ -59,7 +43,7 @@ describe('downloads: signed links, retention and limits', () => {
 
   it('a signed link downloads the same bytes without a token, until it expires', async () => {
     clock.set(new Date());
-    const execution = await completedRun(t, editor);
+    const execution = await runReportNow(t, editor);
     expect(execution.status).toBe('completed');
     const link = await as(editor)
       .post(`/api/report-executions/${execution.id}/download-link`)
@@ -104,23 +88,8 @@ describe('downloads: signed links, retention and limits', () => {
   });
 
   it('compress stores and serves the file gzip-compressed, with the content hash of the CSV', async () => {
-    const schedule = (
-      await as(editor)
-        .post(
-          '/api/scheduled-reports',
-          scheduleBody({
-            report_parameters: { date_range: { preset: 'last_7_days' } },
-            delivery_options: { compress: true },
-          }),
-        )
-        .expect(201)
-    ).body;
-    const run = (await as(editor).post(`/api/scheduled-reports/${schedule.id}/run`).expect(202))
-      .body;
-    const done = await waitFor('the run to finish', async () => {
-      const [row] = await t.db.query('SELECT * FROM report_executions WHERE id = $1', [run.id]);
-      return ['completed', 'failed'].includes(row.status) && row;
-    });
+    const done = await runReportNow(t, editor, { delivery_options: { compress: true } });
+    const run = { id: done.id as string };
     expect(done.file_key).toMatch(/\.csv\.gz$/);
     const res = await as(editor)
       .get(`/api/report-executions/${run.id}/download`)
@@ -136,23 +105,11 @@ describe('downloads: signed links, retention and limits', () => {
   });
 
   it('writes XLSX with typed cells, a frozen bold header and a summary sheet', async () => {
-    const schedule = (
-      await as(editor)
-        .post(
-          '/api/scheduled-reports',
-          scheduleBody({
-            output_format: 'xlsx',
-            report_parameters: { date_range: { preset: 'year_to_date' } },
-          }),
-        )
-        .expect(201)
-    ).body;
-    const run = (await as(editor).post(`/api/scheduled-reports/${schedule.id}/run`).expect(202))
-      .body;
-    const done = await waitFor('the run to finish', async () => {
-      const [row] = await t.db.query('SELECT * FROM report_executions WHERE id = $1', [run.id]);
-      return ['completed', 'failed'].includes(row.status) && row;
+    const done = await runReportNow(t, editor, {
+      output_format: 'xlsx',
+      report_parameters: { date_range: { preset: 'year_to_date' } },
     });
+    const run = { id: done.id as string };
     expect(done).toMatchObject({ status: 'completed' });
     const res = await as(editor)
       .get(`/api/report-executions/${run.id}/download`)
@@ -173,28 +130,17 @@ describe('downloads: signed links, retention and limits', () => {
   });
 
   it('writes PDF through Chromium: title, period, page numbers, hostile names as text', async () => {
-    const schedule = (
-      await as(editor)
-        .post(
-          '/api/scheduled-reports',
-          scheduleBody({
-            name: 'PDF invoices',
-            output_format: 'pdf',
-            report_parameters: { date_range: { preset: 'year_to_date' } },
-          }),
-        )
-        .expect(201)
-    ).body;
-    const run = (await as(editor).post(`/api/scheduled-reports/${schedule.id}/run`).expect(202))
-      .body;
-    const done = await waitFor(
-      'the run to finish',
-      async () => {
-        const [row] = await t.db.query('SELECT * FROM report_executions WHERE id = $1', [run.id]);
-        return ['completed', 'failed'].includes(row.status) && row;
+    const done = await runReportNow(
+      t,
+      editor,
+      {
+        name: 'PDF invoices',
+        output_format: 'pdf',
+        report_parameters: { date_range: { preset: 'year_to_date' } },
       },
       90_000,
     );
+    const run = { id: done.id as string };
     expect(done).toMatchObject({ status: 'completed', error_message: null });
     const res = await as(editor)
       .get(`/api/report-executions/${run.id}/download`)
@@ -211,7 +157,7 @@ describe('downloads: signed links, retention and limits', () => {
   });
 
   it('links follow the download rules: the report permission, and 404 across organizations', async () => {
-    const execution = await completedRun(t, editor);
+    const execution = await runReportNow(t, editor);
     const viewer = newMember(orgId, { roles: ['viewer'], permissions: [] });
     await as(viewer).post(`/api/report-executions/${execution.id}/download-link`).expect(403);
     const outsider = newMember((await newOrg(t.db)).id, { roles: ['admin'] });
@@ -219,13 +165,13 @@ describe('downloads: signed links, retention and limits', () => {
   });
 
   it('retention deletes files past the organization’s retention_days; history stays, downloads answer 410', async () => {
-    const execution = await completedRun(t, editor);
+    const execution = await runReportNow(t, editor);
     const link = (
       await as(editor).post(`/api/report-executions/${execution.id}/download-link`).expect(200)
     ).body;
     const file = join(TEST_STORAGE_DIR, ...execution.file_key.split('/'));
     expect(existsSync(file)).toBe(true);
-    const fresh = await completedRun(t, editor);
+    const fresh = await runReportNow(t, editor);
     await t.db.query(`UPDATE organizations SET retention_days = 1 WHERE id = $1`, [orgId]);
     await t.db.query(
       `UPDATE report_executions SET completed_at = now() - interval '2 days' WHERE id = $1`,
