@@ -19,7 +19,7 @@ import { PermanentGenerationError } from './generation.errors';
 import { ReportDataReader } from './report-data/report-data.reader';
 import { ReportQuery } from './report-data/report-query';
 import { ReportTypeRegistry } from './report-types/report-type.registry';
-import { CONTENT_TYPES, RENDERABLE, renderReport } from './writers/render-report';
+import { CONTENT_TYPES, RENDERABLE, renderReport, ROW_MODE } from './writers/render-report';
 import { RowLimitTransform } from './writers/row-limit.transform';
 
 export type GenerationOutcome =
@@ -142,44 +142,51 @@ export class ReportGenerationService {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), generationTimeoutMs);
     try {
-      return await this.reader.read(query, async (rowStream, dataAsOf) => {
-        const limit = new RowLimitTransform(maxRows);
-        const rendered = renderReport(
-          format,
-          pipeline(rowStream, limit, () => undefined),
-          query.columns,
-          {
-            title: schedule.name,
-            summary: [
-              { label: 'Report', value: schedule.report_type },
-              ...(range ? [{ label: 'Period', value: range.label }] : []),
-            ],
-            dataAsOf: moment.tz(dataAsOf, timezone).format('YYYY-MM-DD HH:mm z'),
-            pdfMaxRows: this.config.values.limits.pdfMaxRows,
-          },
-          { browsers: this.browsers },
-        );
-        // The content hash is of the uncompressed bytes, so only_if_changed ignores compression.
-        const content = new DigestTransform();
-        const stages: NodeJS.ReadWriteStream[] = [content, ...(compress ? [createGzip()] : [])];
-        const body = pipeline(
-          rendered.output,
-          ...(stages as [Transform]),
-          () => undefined,
-        ) as Readable;
-        const [file] = await Promise.all([
-          this.storage.put(key, body, { contentType: CONTENT_TYPES[format], signal: abort.signal }),
-          rendered.done,
-        ]);
-        return {
-          rows: limit.rows,
-          file,
-          dataAsOf,
-          query: { filters },
-          contentSha256: content.sha256,
-          contentType: compress ? 'application/gzip' : CONTENT_TYPES[format],
-        };
-      });
+      return await this.reader.read(
+        query,
+        async (rowStream, dataAsOf) => {
+          const limit = new RowLimitTransform(maxRows);
+          const rendered = renderReport(
+            format,
+            pipeline(rowStream, limit, () => undefined),
+            query.columns,
+            {
+              title: schedule.name,
+              summary: [
+                { label: 'Report', value: schedule.report_type },
+                ...(range ? [{ label: 'Period', value: range.label }] : []),
+              ],
+              dataAsOf: moment.tz(dataAsOf, timezone).format('YYYY-MM-DD HH:mm z'),
+              pdfMaxRows: this.config.values.limits.pdfMaxRows,
+            },
+            { browsers: this.browsers },
+          );
+          // The content hash is of the uncompressed bytes, so only_if_changed ignores compression.
+          const content = new DigestTransform();
+          const stages: NodeJS.ReadWriteStream[] = [content, ...(compress ? [createGzip()] : [])];
+          const body = pipeline(
+            rendered.output,
+            ...(stages as [Transform]),
+            () => undefined,
+          ) as Readable;
+          const [file] = await Promise.all([
+            this.storage.put(key, body, {
+              contentType: CONTENT_TYPES[format],
+              signal: abort.signal,
+            }),
+            rendered.done,
+          ]);
+          return {
+            rows: limit.rows,
+            file,
+            dataAsOf,
+            query: { filters },
+            contentSha256: content.sha256,
+            contentType: compress ? 'application/gzip' : CONTENT_TYPES[format],
+          };
+        },
+        ROW_MODE[format],
+      );
     } catch (error) {
       if (abort.signal.aborted) {
         throw new PermanentGenerationError(

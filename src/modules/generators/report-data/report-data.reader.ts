@@ -6,6 +6,8 @@ import type { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import type { ReportQuery } from './report-query';
 
+const RAW_TEXT = { getTypeParser: () => (value: string) => value };
+
 /**
  * Runs a report query as a point-in-time read: one read-only REPEATABLE READ transaction,
  * rows streamed through a cursor in batches (never an array of all rows), and the
@@ -15,9 +17,14 @@ import type { ReportQuery } from './report-query';
 export class ReportDataReader {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * `array` rows carry the database's own text for every value (no type parsing): the CSV
+   * path writes them as they are. `object` rows are typed, for XLSX and PDF.
+   */
   async read<T>(
     query: ReportQuery,
     consume: (rows: Readable, dataAsOf: Date) => Promise<T>,
+    rowMode: 'array' | 'object' = 'object',
   ): Promise<T> {
     const runner = this.dataSource.createQueryRunner('slave');
     await runner.connect();
@@ -26,7 +33,11 @@ export class ReportDataReader {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const { rows } = await client.query<{ as_of: Date }>('SELECT now() AS as_of');
       const stream = client.query(
-        new QueryStream(query.sql, query.params, { batchSize: 1000, highWaterMark: 1000 }),
+        new QueryStream(query.sql, query.params, {
+          batchSize: 1000,
+          highWaterMark: 1000,
+          ...(rowMode === 'array' ? { rowMode: 'array' as const, types: RAW_TEXT } : {}),
+        }),
       );
       const result = await consume(stream, rows[0].as_of);
       await client.query('COMMIT');

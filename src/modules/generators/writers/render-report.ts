@@ -3,7 +3,7 @@ import type {
   OutputFormat,
   ReportColumn,
 } from 'src/modules/generators/report-types/report-type-provider';
-import { csvReportWriter } from './csv-report.writer';
+import { CsvRowsWriter } from './csv-rows.writer';
 import { BrowserPool } from 'src/modules/generators/pdf/browser-pool';
 import { pdfReportWriter } from 'src/modules/generators/pdf/pdf-report.writer';
 import { xlsxReportWriter } from './xlsx-report.writer';
@@ -21,6 +21,13 @@ export interface RenderOptions {
 export interface RenderDependencies {
   browsers: BrowserPool;
 }
+
+/** The row shape each writer reads: CSV takes the database's raw text in arrays (fast path). */
+export const ROW_MODE: Record<OutputFormat, 'array' | 'object'> = {
+  csv: 'array',
+  xlsx: 'object',
+  pdf: 'object',
+};
 
 /** Formats the generation worker can write today. */
 export const RENDERABLE: OutputFormat[] = ['csv', 'xlsx', 'pdf'];
@@ -46,7 +53,7 @@ export function renderReport(
     case 'csv':
       // Storage consumes the pipeline to its end; a writer error reaches it through the stream.
       return {
-        output: pipeline(rows, csvReportWriter(columns), () => undefined) as Readable,
+        output: pipeline(rows, new CsvRowsWriter(columns), () => undefined) as Readable,
         done: Promise.resolve(),
       };
     case 'xlsx':
