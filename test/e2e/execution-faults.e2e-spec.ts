@@ -31,6 +31,18 @@ describe('execution pipeline under failure', () => {
         [executionId],
       )
     )[0];
+  const runNow = (scheduleId: string) =>
+    api.http().post(`/api/scheduled-reports/${scheduleId}/run`).set(auth()).send({}).expect(202);
+  const finished = (executionId: string, what: string) =>
+    waitFor(
+      what,
+      async () => {
+        const row = await statusOf(executionId);
+        return ['completed', 'failed'].includes(row.status) && row;
+      },
+      120_000,
+      250,
+    );
   const createSchedule = async (overrides: Record<string, unknown> = {}) =>
     (
       await api
@@ -143,12 +155,7 @@ describe('execution pipeline under failure', () => {
     const second = new WorkerProcess();
     try {
       await first.start({ GENERATION_CONCURRENCY: '1', QUEUE_LOCK_DURATION_MS: '3000' });
-      const run = await api
-        .http()
-        .post(`/api/scheduled-reports/${schedule.id}/run`)
-        .set(auth())
-        .send({})
-        .expect(202);
+      const run = await runNow(schedule.id);
       await waitFor(
         'the first worker to start the job',
         async () => (await statusOf(run.body.id)).status === 'running',
@@ -160,15 +167,7 @@ describe('execution pipeline under failure', () => {
       expect((await statusOf(run.body.id)).status).toBe('running');
 
       await second.start({ GENERATION_CONCURRENCY: '1', QUEUE_LOCK_DURATION_MS: '3000' });
-      const done = await waitFor(
-        'the retried job to complete',
-        async () => {
-          const row = await statusOf(run.body.id);
-          return ['completed', 'failed'].includes(row.status) && row;
-        },
-        120_000,
-        250,
-      );
+      const done = await finished(run.body.id, 'the retried job to complete');
       expect(done).toMatchObject({ status: 'completed', error_message: null });
       expect(done.retry_count).toBeGreaterThanOrEqual(1);
       const files = readdirSync(join(TEST_STORAGE_DIR, 'org', orgId, 'executions'));
@@ -190,12 +189,7 @@ describe('execution pipeline under failure', () => {
     const schedule = await createSchedule();
     const worker = await createTestApp({ role: 'worker', clock });
     try {
-      const run = await api
-        .http()
-        .post(`/api/scheduled-reports/${schedule.id}/run`)
-        .set(auth())
-        .send({})
-        .expect(202);
+      const run = await runNow(schedule.id);
       await waitFor(
         'the job to start',
         async () => (await statusOf(run.body.id)).status !== 'pending',
@@ -203,15 +197,7 @@ describe('execution pipeline under failure', () => {
         20,
       );
       await api.http().delete(`/api/scheduled-reports/${schedule.id}`).set(auth()).expect(204);
-      const done = await waitFor(
-        'the run to finish',
-        async () => {
-          const row = await statusOf(run.body.id);
-          return ['completed', 'failed'].includes(row.status) && row;
-        },
-        120_000,
-        250,
-      );
+      const done = await finished(run.body.id, 'the run to finish');
       expect(['completed', 'failed']).toContain(done.status);
       const schedulerApp = await createTestApp({ role: 'scheduler', clock });
       useManualTicks(schedulerApp.app);

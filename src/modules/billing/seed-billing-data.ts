@@ -8,7 +8,7 @@ import {
   type SeedKeys,
 } from 'src/modules/billing/seed-billing-sql';
 
-export { HOSTILE_NAMES } from 'src/modules/billing/seed-billing-sql';
+export { HOSTILE_NAMES } from 'src/modules/billing/seed-billing-catalog';
 
 /** What to seed for one organization. */
 export interface SeedOptions {
