@@ -1,5 +1,7 @@
 import { AuditLog } from 'src/modules/audit/entities/audit-log.entity';
+import { Notice } from 'src/modules/delivery/entities/notice.entity';
 import { ReportDelivery } from 'src/modules/delivery/entities/report-delivery.entity';
+import { Unsubscribe } from 'src/modules/delivery/entities/unsubscribe.entity';
 import { ReportExecution } from 'src/modules/executions/entities/report-execution.entity';
 import { Member } from 'src/modules/organizations/entities/member.entity';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
@@ -12,5 +14,7 @@ export const ALL_ENTITIES = [
   ScheduledReport,
   ReportExecution,
   ReportDelivery,
+  Unsubscribe,
+  Notice,
   AuditLog,
 ];

@@ -31,6 +31,8 @@ export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'bounced' | 'skippe
   `"recipient_type" IN ('email', 'user_id', 'slack_channel', 'webhook')`,
 )
 @Index('report_deliveries_organization_id_idx', ['organization_id'])
+// The reconciler's scan: pending deliveries whose job may have been lost.
+@Index('report_deliveries_pending_idx', ['updated_at'], { where: `"status" = 'pending'` })
 export class ReportDelivery {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -75,6 +77,14 @@ export class ReportDelivery {
 
   @Column('jsonb', { default: () => "'{}'" })
   metadata: Record<string, unknown>;
+
+  /** Fences attempts: only the holder of the current lease may record the outcome. */
+  @Column('uuid', { nullable: true })
+  lease_id: string | null;
+
+  /** A running attempt holds the delivery until then; a crashed one's lease simply runs out. */
+  @Column('timestamptz', { nullable: true })
+  leased_until: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   created_at: Date;
