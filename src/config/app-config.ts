@@ -72,4 +72,12 @@ export interface AppConfig {
     /** A PDF shows at most this many rows, then a note pointing to CSV/XLSX. */
     pdfMaxRows: number;
   };
+  delivery: {
+    /** Delivery jobs one worker process runs at once. */
+    concurrency: number;
+    /** A webhook receiver that has not answered by then is retried. */
+    webhookTimeoutMs: number;
+    /** A schedule whose last N runs all failed is paused (0 turns this off). */
+    autoPauseAfterFailures: number;
+  };
 }

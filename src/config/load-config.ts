@@ -71,6 +71,11 @@ export function loadConfig(env: Env): AppConfig {
       maxRows: read.integer('REPORT_MAX_ROWS', 5_000_000, 1, 100_000_000),
       pdfMaxRows: read.integer('PDF_MAX_ROWS', 50_000, 1, 1_000_000),
     },
+    delivery: {
+      concurrency: read.integer('DELIVERY_CONCURRENCY', 10, 1, 200),
+      webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
+      autoPauseAfterFailures: read.integer('AUTO_PAUSE_AFTER_FAILURES', 5, 0, 100),
+    },
   };
 }
 
