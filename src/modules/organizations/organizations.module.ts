@@ -6,13 +6,19 @@ import { Member } from './entities/member.entity';
 import { Organization } from './entities/organization.entity';
 import { MembersController } from './members.controller';
 import { MembersRepository } from './members.repository';
+import { OrganizationSecretsService } from './organization-secrets.service';
 import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Organization, Member]), AuditModule],
   controllers: [MembersController, AdminSettingsController],
-  providers: [OrganizationsRepository, MembersRepository, OrganizationsService],
-  exports: [OrganizationsService, MembersRepository],
+  providers: [
+    OrganizationsRepository,
+    MembersRepository,
+    OrganizationsService,
+    OrganizationSecretsService,
+  ],
+  exports: [OrganizationsService, MembersRepository, OrganizationSecretsService],
 })
 export class OrganizationsModule {}
