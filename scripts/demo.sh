@@ -9,6 +9,10 @@ export APP_SECRET="${APP_SECRET:-demo-app-secret-change-me-0123456789}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/scheduled_reports}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export PORT="${PORT:-3000}"
+# Mail goes to the local catcher started below unless SMTP_URL points elsewhere.
+export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:1025}"
+export MAIL_FROM="${MAIL_FROM:-reports@demo.example}"
+OUTBOX=var/outbox
 export PUPPETEER_SKIP_DOWNLOAD=true
 DEMO_ORG="${DEMO_ORG:-00000000-0000-4000-8000-00000000d3e0}"
 
@@ -42,17 +46,47 @@ fi
 TOKEN="$(npm run token --silent -- --org "$DEMO_ORG" --roles admin --permissions billing:read,usage:read,audit:read --sub demo-admin --email admin@demo.example --name 'Demo Admin' --ttl 24h)"
 BASE="http://localhost:$PORT"
 
+CATCHER=
+if [ "$SMTP_URL" = "smtp://127.0.0.1:1025" ]; then
+  say "starting the mail catcher on 127.0.0.1:1025 (messages saved under $OUTBOX/)"
+  node -r ts-node/register/transpile-only scripts/mail-catcher.ts --host 127.0.0.1 --port 1025 --dir "$OUTBOX" &
+  CATCHER=$!
+  for _ in $(seq 1 30); do (exec 3<>/dev/tcp/127.0.0.1/1025) 2>/dev/null && break; sleep 0.5; done
+  kill -0 "$CATCHER" 2>/dev/null || { echo "the mail catcher did not start (port 1025 taken?); mail goes to whatever listens there"; CATCHER=; }
+fi
+# Globs, not ls | wc: under `set -e -o pipefail` a failing ls would end the script.
+outbox_count() { local n=0 f; for f in "$OUTBOX"/*.eml; do [ -e "$f" ] && n=$((n + 1)); done; echo "$n"; }
+list_outbox() {
+  say "messages in $OUTBOX/"
+  ls -1 "$OUTBOX"/*.eml 2>/dev/null || echo "(none yet)"
+}
+SERVICE=
+stop_all() {
+  kill $SERVICE $CATCHER 2>/dev/null || true
+  list_outbox
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
 say "starting the service (APP_ROLE=all: API, scheduler and workers in one process)"
 node dist/main.js &
 SERVICE=$!
-trap 'kill $SERVICE 2>/dev/null' INT TERM EXIT
 for _ in $(seq 1 60); do curl -sf "$BASE/health" >/dev/null && break; sleep 1; done
 
 say "creating a demo schedule that fires every 5 minutes"
 SCHEDULE_ID="$(curl -sf -X POST "$BASE/api/scheduled-reports" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{
   "name": "Demo: invoices of the last 7 days", "report_type": "invoice_summary", "output_format": "csv",
   "schedule_config": {"cadence": "cron", "timezone": "America/New_York", "cron_expression": "*/5 * * * *"},
-  "recipients": [], "report_parameters": {"date_range": {"preset": "last_7_days"}}}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')"
+  "recipients": [{"type": "email", "value": "finance@demo.example"}],
+  "report_parameters": {"date_range": {"preset": "last_7_days"}}}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')"
+
+say "running it once now, so its email arrives without waiting for the next slot"
+before="$(outbox_count)"
+curl -sf -X POST "$BASE/api/scheduled-reports/$SCHEDULE_ID/run" -H "Authorization: Bearer $TOKEN" >/dev/null || true
+if [ -n "$CATCHER" ]; then
+  for _ in $(seq 1 60); do [ "$(outbox_count)" -gt "$before" ] && break; sleep 1; done
+  list_outbox
+fi
 
 cat <<MSG
 
@@ -74,6 +108,9 @@ Create a weekly report in New York time and see its next five runs (UTC and loca
     "recipients": [{"type": "email", "value": "finance@demo.example"}],
     "report_parameters": {"date_range": {"preset": "previous_week"}}}'
   curl -s "$BASE/api/scheduled-reports/<id from above>/next-runs?count=5" -H "Authorization: Bearer \$TOKEN"
+
+Every email the service sends lands in $OUTBOX/ as a .eml file (open it in any mail client);
+the mail catcher logs one line per message here.
 
 Stop with Ctrl-C.
 MSG

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  DeliveryChannel,
+  DeliveryContext,
+  DeliverySent,
+} from 'src/modules/delivery/delivery-channel';
+import { PermanentDeliveryError } from 'src/modules/delivery/delivery.errors';
+import {
+  formatBytes,
+  formatDateTime,
+  MailTemplates,
+  type EmailLayoutData,
+} from 'src/modules/delivery/mail/mail-templates';
+import { MailTransport } from 'src/modules/delivery/mail/mail-transport';
+import type { RecipientType } from 'src/modules/schedules/entities/scheduled-report.entity';
+
+/**
+ * Email and team-member deliveries (CONTRACT §5): the report attached when it is at most the
+ * org's attachment limit, else the signed link; one-click unsubscribe headers (RFC 8058) and a
+ * visible link; a Message-ID derived from the delivery id so a resend after a crash folds into
+ * the first message in mail clients.
+ */
+@Injectable()
+export class EmailChannel implements DeliveryChannel {
+  readonly types: readonly RecipientType[] = ['email', 'user_id'];
+
+  constructor(
+    private readonly templates: MailTemplates,
+    private readonly transport: MailTransport,
+  ) {}
+
+  async send(ctx: DeliveryContext): Promise<DeliverySent> {
+    const address = ctx.recipient.email;
+    if (!address) throw new PermanentDeliveryError('the recipient has no email address');
+    const attached = ctx.execution.fileSize <= ctx.organization.attachmentLimitBytes;
+    const subject = reportSubject(ctx);
+    const { html, text } = this.templates.render(
+      'report-ready',
+      reportView(ctx, subject, attached),
+    );
+    const headers: Record<string, string> = { 'Auto-Submitted': 'auto-generated' };
+    if (ctx.unsubscribeUrl) {
+      headers['List-Unsubscribe'] = `<${ctx.unsubscribeUrl}>`;
+      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    }
+    // Opened only now: a render failure above must not leave a file stream behind.
+    const attachment = attached
+      ? {
+          filename: ctx.execution.fileName,
+          contentType: ctx.execution.contentType,
+          content: await ctx.openFile(),
+        }
+      : undefined;
+    const accepted = await this.transport.send({
+      to: { address, name: ctx.recipient.name },
+      fromName: ctx.organization.brandName,
+      subject,
+      html,
+      text,
+      messageKey: ctx.deliveryId,
+      headers,
+      attachment,
+    });
+    return {
+      metadata: {
+        message_id: accepted.messageId,
+        attached,
+        smtp_response: accepted.response,
+      },
+    };
+  }
+}
+
+/** `Weekly invoices (2026-11-02 to 2026-11-08)`; the transport strips what could break a header. */
+export function reportSubject(ctx: DeliveryContext): string {
+  const when = periodText(ctx) ?? formatDate(ctx.execution.scheduledFor, ctx.recipient.timezone);
+  return `${ctx.schedule.name} (${when})`;
+}
+
+function reportView(
+  ctx: DeliveryContext,
+  subject: string,
+  attached: boolean,
+): EmailLayoutData & Record<string, unknown> {
+  const zone = ctx.recipient.timezone;
+  const period = periodText(ctx);
+  const facts = [
+    ...(period ? [{ label: 'Period', value: period }] : []),
+    { label: 'Data as of', value: formatDateTime(ctx.execution.dataAsOf, zone) },
+    { label: 'Rows', value: ctx.execution.rowsGenerated.toLocaleString('en-US') },
+    { label: 'Format', value: ctx.schedule.outputFormat.toUpperCase() },
+  ];
+  return {
+    brandName: ctx.organization.brandName,
+    title: subject,
+    footerNote: `You receive this because you are a recipient of the scheduled report "${ctx.schedule.name}" from ${ctx.organization.brandName}.`,
+    unsubscribeUrl: ctx.unsubscribeUrl,
+    scheduleName: ctx.schedule.name,
+    recipientName: ctx.recipient.name ?? null,
+    facts,
+    attached,
+    fileName: ctx.execution.fileName,
+    fileSize: formatBytes(ctx.execution.fileSize),
+    downloadUrl: ctx.downloadUrl,
+    linkExpiresAt: formatDateTime(ctx.linkExpiresAt, zone),
+  };
+}
+
+function periodText(ctx: DeliveryContext): string | null {
+  const period = ctx.execution.period;
+  if (!period) return null;
+  return period.from === period.to ? period.from : `${period.from} to ${period.to}`;
+}
+
+function formatDate(date: Date, timeZone: string): string {
+  const format = (zone: string) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone, dateStyle: 'short' }).format(date);
+  try {
+    return format(timeZone);
+  } catch {
+    return format('UTC');
+  }
+}

@@ -1,0 +1,140 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+
+/** A message as the inbox received it: parsed, plus the raw bytes and the SMTP envelope. */
+export interface InboxMessage {
+  parsed: ParsedMail;
+  raw: Buffer;
+  envelope: { from: string | null; to: string[] };
+}
+
+export interface SmtpInbox {
+  port: number;
+  /** `smtp://127.0.0.1:<port>`, for SMTP_URL. */
+  url: string;
+  /** Every accepted message, in arrival order. */
+  messages: InboxMessage[];
+  /** Resolves with all messages once at least `count` arrived; rejects after `timeoutMs`. */
+  waitForMessages(count: number, timeoutMs?: number): Promise<InboxMessage[]>;
+  clear(): void;
+  /** The next `count` RCPT TO commands are answered `<code> <message>` (4xx or 5xx). */
+  failNextRecipients(code: number, message: string, count?: number): void;
+  /** Stops listening and drops open connections: clients now see ECONNREFUSED. */
+  stop(): Promise<void>;
+  /** Listens again on the same port ("SMTP down, then up"). */
+  start(): Promise<void>;
+}
+
+/**
+ * A real SMTP server for tests (HOUSE-STYLE 16): no auth required, no TLS, 50 MB messages.
+ * Port 0 (default) picks a free one; `start()` after `stop()` reuses it.
+ */
+export async function startSmtpInbox(options: { port?: number } = {}): Promise<SmtpInbox> {
+  const messages: InboxMessage[] = [];
+  const waiters = new Set<() => void>();
+  let failures: { code: number; message: string; left: number } | null = null;
+  let server: SMTPServer | null = null;
+  let port = options.port ?? 0;
+
+  const newServer = () =>
+    new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      size: 50 * 1024 * 1024,
+      logger: false,
+      // Stopping must drop pooled client connections now, not after smtp-server's 30 s grace.
+      closeTimeout: 50,
+      onRcptTo(_address, _session, callback) {
+        if (failures && failures.left > 0) {
+          failures.left -= 1;
+          const error = new Error(failures.message) as Error & { responseCode: number };
+          error.responseCode = failures.code;
+          return callback(error);
+        }
+        callback();
+      },
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          simpleParser(raw).then(
+            (parsed) => {
+              const from = session.envelope.mailFrom;
+              messages.push({
+                parsed,
+                raw,
+                envelope: {
+                  from: from ? from.address : null,
+                  to: session.envelope.rcptTo.map((r: SMTPServerAddress) => r.address),
+                },
+              });
+              waiters.forEach((wake) => wake());
+              callback();
+            },
+            (error: Error) => callback(error),
+          );
+        });
+      },
+    });
+
+  const listen = async () => {
+    server = newServer();
+    const current = server;
+    await new Promise<void>((resolve, reject) => {
+      current.once('error', reject);
+      current.listen(port, '127.0.0.1', () => {
+        current.off('error', reject);
+        resolve();
+      });
+    });
+    // smtp-server emits client errors (resets during tests) on the server; they are not failures.
+    current.on('error', () => undefined);
+    port = (current.server.address() as AddressInfo).port;
+  };
+
+  const stop = async () => {
+    const current = server;
+    server = null;
+    if (current) await new Promise<void>((resolve) => current.close(() => resolve()));
+  };
+
+  await listen();
+  return {
+    get port() {
+      return port;
+    },
+    get url() {
+      return `smtp://127.0.0.1:${port}`;
+    },
+    messages,
+    waitForMessages(count, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (messages.length < count) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve([...messages]);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`inbox: ${messages.length} of ${count} messages after ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    clear() {
+      messages.length = 0;
+      failures = null;
+    },
+    failNextRecipients(code, message, count = 1) {
+      failures = { code, message, left: count };
+    },
+    stop,
+    start: async () => {
+      if (!server) await listen();
+    },
+  };
+}
