@@ -6,6 +6,8 @@ import { ConfigModule } from 'src/config/config.module';
 import { DatabaseModule } from 'src/database/database.module';
 import { AuditModule } from 'src/modules/audit/audit.module';
 import { AuthModule } from 'src/modules/auth/auth.module';
+import { DeliveryApiModule } from 'src/modules/delivery/delivery-api.module';
+import { DeliveryWorkerModule } from 'src/modules/delivery/delivery-worker.module';
 import { ExecutionsModule } from 'src/modules/executions/executions.module';
 import { GenerationWorkerModule } from 'src/modules/generators/generation-worker.module';
 import { GeneratorsModule } from 'src/modules/generators/generators.module';
@@ -26,9 +28,10 @@ const API = [
   GeneratorsModule,
   SchedulesModule,
   ExecutionsModule,
+  DeliveryApiModule,
 ];
 const SCHEDULER = [SchedulerModule];
-const WORKER = [GenerationWorkerModule];
+const WORKER = [GenerationWorkerModule, DeliveryWorkerModule];
 
 /** The process's modules, chosen by APP_ROLE (CONTRACT §1, HOUSE-STYLE 12). */
 @Module({})

@@ -3,8 +3,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { AppConfigService } from 'src/config/app-config.service';
 import { GENERATE_JOB, GenerateReportJob, GENERATION_QUEUE, PRIORITY } from './queue.constants';
+import { withTimeout } from './with-timeout';
 
-const ENQUEUE_TIMEOUT_MS = 3000;
+export const ENQUEUE_TIMEOUT_MS = 3000;
 
 export interface ExecutionRef {
   id: string;
@@ -61,21 +62,4 @@ export class ExecutionQueue {
     const job = await withTimeout(this.queue.getJob(executionId), ENQUEUE_TIMEOUT_MS);
     if (job && (await job.isFailed())) await job.remove();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis did not answer in ${ms} ms`)), ms);
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

@@ -1,7 +1,9 @@
 import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
+import type { QueueOptions } from 'bull';
 import { AppConfigService } from 'src/config/app-config.service';
-import { DELIVERY_QUEUE, GENERATION_QUEUE } from './queue.constants';
+import { DeliveryQueue } from './delivery-queue';
+import { DELIVERY_QUEUE, GENERATION_QUEUE, RETRY_AFTER_BACKOFF } from './queue.constants';
 import { ExecutionQueue } from './execution-queue';
 
 /**
@@ -9,33 +11,40 @@ import { ExecutionQueue } from './execution-queue';
  * Redis stays small (the database keeps the history), and stalled jobs of a dead worker go
  * back to the queue after the lock expires.
  */
+function queueOptions(config: AppConfigService): QueueOptions & { url: string } {
+  const { lockDurationMs, attempts, backoffMs } = config.values.queue;
+  return {
+    url: config.values.redisUrl,
+    settings: {
+      lockDuration: lockDurationMs,
+      lockRenewTime: Math.floor(lockDurationMs / 2),
+      stalledInterval: Math.max(1000, Math.floor(lockDurationMs / 2)),
+      maxStalledCount: 3,
+      backoffStrategies: {
+        // A peer's Retry-After (Slack, webhooks answering 429) wins over our own schedule.
+        [RETRY_AFTER_BACKOFF]: (attemptsMade: number, error?: Error) =>
+          Math.max(
+            Math.round((2 ** attemptsMade - 1) * backoffMs),
+            (error as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 0,
+          ),
+      },
+    } as QueueOptions['settings'],
+    defaultJobOptions: {
+      attempts,
+      backoff: { type: 'exponential', delay: backoffMs },
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+    },
+  };
+}
+
 @Global()
 @Module({
   imports: [
-    BullModule.forRootAsync({
-      inject: [AppConfigService],
-      useFactory: (config: AppConfigService) => {
-        const { lockDurationMs, attempts, backoffMs } = config.values.queue;
-        return {
-          url: config.values.redisUrl,
-          settings: {
-            lockDuration: lockDurationMs,
-            lockRenewTime: Math.floor(lockDurationMs / 2),
-            stalledInterval: Math.max(1000, Math.floor(lockDurationMs / 2)),
-            maxStalledCount: 3,
-          },
-          defaultJobOptions: {
-            attempts,
-            backoff: { type: 'exponential', delay: backoffMs },
-            removeOnComplete: true,
-            removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
-          },
-        };
-      },
-    }),
+    BullModule.forRootAsync({ inject: [AppConfigService], useFactory: queueOptions }),
     BullModule.registerQueue({ name: GENERATION_QUEUE }, { name: DELIVERY_QUEUE }),
   ],
-  providers: [ExecutionQueue],
-  exports: [BullModule, ExecutionQueue],
+  providers: [ExecutionQueue, DeliveryQueue],
+  exports: [BullModule, ExecutionQueue, DeliveryQueue],
 })
 export class QueueModule {}

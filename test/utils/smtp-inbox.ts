@@ -138,3 +138,15 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
     },
   };
 }
+
+/** A header's raw values as sent (mailparser turns List-* headers into objects otherwise). */
+export function headerValues(message: InboxMessage, name: string): string[] {
+  return message.parsed.headerLines
+    .filter((h) => h.key === name.toLowerCase())
+    .map((h) =>
+      h.line
+        .slice(h.line.indexOf(':') + 1)
+        .replace(/\r?\n\s+/g, ' ')
+        .trim(),
+    );
+}

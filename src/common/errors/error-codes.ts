@@ -10,6 +10,8 @@ export const ErrorCode = {
   SCHEDULE_NOT_FOUND: 'SCHEDULE_NOT_FOUND',
   /** No such execution in the caller's organization. */
   EXECUTION_NOT_FOUND: 'EXECUTION_NOT_FOUND',
+  /** No such delivery in that execution of the caller's organization. */
+  DELIVERY_NOT_FOUND: 'DELIVERY_NOT_FOUND',
   /** No such route or resource. */
   NOT_FOUND: 'NOT_FOUND',
   /** The resource is in a state that does not allow this. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ReportExecution } from './entities/report-execution.entity';
 
 export interface CompletedFile {
@@ -42,30 +42,38 @@ export class ExecutionStateRepository {
     return row ? this.dataSource.getRepository(ReportExecution).create(row) : null;
   }
 
-  async complete(
+  /**
+   * Completes the run; `andThen` runs in the same transaction only when this attempt completed it
+   * (the delivery fan-out), so a completed run never lacks its deliveries.
+   */
+  async complete<T>(
     orgId: string,
     id: string,
     leaseId: string,
     file: CompletedFile,
-  ): Promise<boolean> {
-    const result: [unknown[], number] = await this.dataSource.query(
-      `UPDATE report_executions
+    andThen: (manager: EntityManager) => Promise<T>,
+  ): Promise<{ completed: false } | { completed: true; then: T }> {
+    return this.dataSource.transaction(async (manager) => {
+      const result: [unknown[], number] = await manager.query(
+        `UPDATE report_executions
           SET status = 'completed', completed_at = now(), file_key = $4, file_size = $5,
               file_checksum = $6, execution_time_ms = $7, metadata = metadata || $8::jsonb,
               error_message = NULL, updated_at = now()
         WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'running'`,
-      [
-        id,
-        orgId,
-        leaseId,
-        file.fileKey,
-        file.fileSize,
-        file.checksum,
-        file.executionTimeMs,
-        JSON.stringify(file.metadata),
-      ],
-    );
-    return result[1] === 1;
+        [
+          id,
+          orgId,
+          leaseId,
+          file.fileKey,
+          file.fileSize,
+          file.checksum,
+          file.executionTimeMs,
+          JSON.stringify(file.metadata),
+        ],
+      );
+      if (result[1] !== 1) return { completed: false };
+      return { completed: true, then: await andThen(manager) };
+    });
   }
 
   /** Fails for good; with a lease only that attempt may, without one any unfinished row. */

@@ -38,6 +38,11 @@ import { ScheduleExecutionsController } from './schedule-executions.controller';
     ExecutionStatusStream,
     Clock,
   ],
-  exports: [ExecutionsRepository, ExecutionStateRepository, ExecutionEventsService],
+  exports: [
+    ExecutionsRepository,
+    ExecutionStateRepository,
+    ExecutionEventsService,
+    ExecutionsService,
+  ],
 })
 export class ExecutionsModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeliveryModule } from 'src/modules/delivery/delivery.module';
 import { ExecutionsModule } from 'src/modules/executions/executions.module';
 import { SchedulesModule } from 'src/modules/schedules/schedules.module';
 import { StorageModule } from 'src/modules/storage/storage.module';
@@ -10,7 +11,7 @@ import { ReportTypesModule } from './report-types/report-types.module';
 
 /** The generation worker (APP_ROLE worker or all): consumes the generation queue. */
 @Module({
-  imports: [ExecutionsModule, SchedulesModule, ReportTypesModule, StorageModule],
+  imports: [ExecutionsModule, SchedulesModule, ReportTypesModule, StorageModule, DeliveryModule],
   providers: [GenerationProcessor, ReportGenerationService, ReportDataReader, BrowserPool],
   exports: [ReportGenerationService],
 })

@@ -5,6 +5,8 @@ import { createGzip } from 'node:zlib';
 import { DigestTransform } from 'src/modules/storage/digest.transform';
 import moment from 'moment-timezone';
 import { BrowserPool } from './pdf/browser-pool';
+import { DeliveryFanOutService } from 'src/modules/delivery/delivery-fan-out.service';
+import { FailureNoticesService } from 'src/modules/delivery/notices/failure-notices.service';
 import { AppConfigService } from 'src/config/app-config.service';
 import { ExecutionEventsService } from 'src/modules/executions/execution-events.service';
 import { ExecutionStateRepository } from 'src/modules/executions/execution-state.repository';
@@ -50,6 +52,8 @@ export class ReportGenerationService {
     private readonly config: AppConfigService,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly browsers: BrowserPool,
+    private readonly fanOut: DeliveryFanOutService,
+    private readonly notices: FailureNoticesService,
   ) {}
 
   /** Throws only when another attempt can help; Bull then retries with backoff. */
@@ -80,15 +84,29 @@ export class ReportGenerationService {
         // Of the uncompressed content, for only_if_changed.
         content_sha256: produced.contentSha256,
       };
-      const done = await this.state.complete(job.orgId, execution.id, leaseId, {
-        fileKey: file.key,
-        fileSize: file.size,
-        checksum: file.sha256,
-        executionTimeMs: Date.now() - started,
-        metadata,
-      });
-      if (done)
+      const done = await this.state.complete(
+        job.orgId,
+        execution.id,
+        leaseId,
+        {
+          fileKey: file.key,
+          fileSize: file.size,
+          checksum: file.sha256,
+          executionTimeMs: Date.now() - started,
+          metadata,
+        },
+        (manager) =>
+          this.fanOut.plan(manager, schedule as ScheduledReport, {
+            orgId: job.orgId,
+            executionId: execution.id,
+            rows,
+            contentSha256: produced.contentSha256,
+          }),
+      );
+      if (done.completed) {
         await this.publish(execution, 'completed', { file_size: file.size, rows_generated: rows });
+        await this.fanOut.enqueue(job.orgId, done.then);
+      }
       return { result: 'completed', rows };
     } catch (error) {
       const message = (error as Error).message;
@@ -209,6 +227,10 @@ export class ReportGenerationService {
       await this.state.fail(execution.organization_id, execution.id, leaseId, message, metadata)
     ) {
       await this.publish(execution, 'failed', { error_message: message });
+      // A run that was not generated because its schedule was paused or deleted is no failure.
+      if (!metadata.skipped_reason) {
+        await this.notices.executionFailed(execution.organization_id, execution.id);
+      }
     }
   }
 

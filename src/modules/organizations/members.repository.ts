@@ -37,6 +37,11 @@ export class MembersRepository {
     });
   }
 
+  /** The member whatever its state: delivery tells a deactivated member from a removed one. */
+  findByUserId(orgId: string, userId: string): Promise<Member | null> {
+    return this.members.findOne({ where: { organization_id: orgId, user_id: userId } });
+  }
+
   async findActiveByEmails(orgId: string, emails: string[]): Promise<Member[]> {
     if (emails.length === 0) return [];
     return this.members.find({

@@ -10,7 +10,7 @@ import {
 } from 'src/modules/delivery/delivery.errors';
 import { MailModule } from 'src/modules/delivery/mail/mail.module';
 import { NoticeMailer } from 'src/modules/delivery/mail/notice-mailer';
-import { startSmtpInbox, type InboxMessage, type SmtpInbox } from 'test/utils/smtp-inbox';
+import { startSmtpInbox, type SmtpInbox, headerValues } from 'test/utils/smtp-inbox';
 import { testAppEnv } from 'test/utils/test-env';
 
 const FILE = randomBytes(256 * 1024);
@@ -68,12 +68,6 @@ function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
   };
 }
 
-function header(message: InboxMessage, name: string): string[] {
-  return message.parsed.headerLines
-    .filter((h) => h.key === name.toLowerCase())
-    .map((h) => h.line.slice(h.line.indexOf(':') + 1).trim());
-}
-
 describe('EmailChannel against a real SMTP server', () => {
   let inbox: SmtpInbox;
   let moduleRef: TestingModule;
@@ -110,8 +104,8 @@ describe('EmailChannel against a real SMTP server', () => {
     expect(message.parsed.from?.value).toEqual([
       { name: 'Acme Billing', address: 'reports@reports.example' },
     ]);
-    expect(header(message, 'List-Unsubscribe')).toEqual([`<${UNSUBSCRIBE_URL}>`]);
-    expect(header(message, 'List-Unsubscribe-Post')).toEqual(['List-Unsubscribe=One-Click']);
+    expect(headerValues(message, 'List-Unsubscribe')).toEqual([`<${UNSUBSCRIBE_URL}>`]);
+    expect(headerValues(message, 'List-Unsubscribe-Post')).toEqual(['List-Unsubscribe=One-Click']);
     expect(message.parsed.attachments).toHaveLength(1);
     const [attachment] = message.parsed.attachments;
     expect(attachment.filename).toBe('Weekly_2026-11-09.pdf');
@@ -150,7 +144,7 @@ describe('EmailChannel against a real SMTP server', () => {
     await channel.send(ctx);
     const [message] = await inbox.waitForMessages(1);
     expect(message.envelope.to).toEqual(['eve@example.com']);
-    for (const name of ['bcc', 'cc', 'reply-to']) expect(header(message, name)).toEqual([]);
+    for (const name of ['bcc', 'cc', 'reply-to']) expect(headerValues(message, name)).toEqual([]);
     const headerBlock = message.raw.toString('latin1').split('\r\n\r\n')[0];
     expect(headerBlock).not.toMatch(/^(Bcc|Cc|Reply-To):/im);
     expect(message.parsed.subject).toBe(
@@ -228,6 +222,6 @@ describe('EmailChannel against a real SMTP server', () => {
       'https://reports.example/api/scheduled-reports/s-1/executions',
     );
     expect(message.parsed.html).toContain('Weekly &lt;invoices&gt;');
-    expect(header(message, 'List-Unsubscribe')).toEqual([]);
+    expect(headerValues(message, 'List-Unsubscribe')).toEqual([]);
   });
 });

@@ -21,10 +21,7 @@ export type NoticeStatus = 'pending' | 'sent' | 'failed' | 'skipped';
  */
 @Entity('notices')
 @Unique('notices_kind_subject_key', ['kind', 'subject_id'])
-@Check(
-  'notices_kind_check',
-  `"kind" IN ('execution_failed', 'delivery_failed', 'schedule_paused')`,
-)
+@Check('notices_kind_check', `"kind" IN ('execution_failed', 'delivery_failed', 'schedule_paused')`)
 @Check('notices_status_check', `"status" IN ('pending', 'sent', 'failed', 'skipped')`)
 @Index('notices_organization_id_idx', ['organization_id'])
 @Index('notices_pending_idx', ['updated_at'], { where: `"status" = 'pending'` })

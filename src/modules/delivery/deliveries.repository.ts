@@ -1,0 +1,213 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Recipient } from 'src/modules/schedules/entities/scheduled-report.entity';
+import { DeliveryStatus, ReportDelivery } from './entities/report-delivery.entity';
+
+export type FinalStatus = Exclude<DeliveryStatus, 'pending' | 'sent'>;
+
+/** A delivery to create at completion: pending, or already skipped with a reason. */
+export interface PlannedDelivery extends Recipient {
+  skip?: { reason: string; message: string };
+}
+
+/**
+ * `report_deliveries`: one row per execution and recipient. Every outcome is a conditional
+ * UPDATE fenced by the attempt's lease, so a duplicate job, a stalled attempt or a second
+ * worker can never turn a `sent` row back into anything, nor send it again.
+ */
+@Injectable()
+export class DeliveriesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Inserts the fan-out (a repeat adds nothing); returns the ids of rows left pending. */
+  async createForExecution(
+    manager: EntityManager,
+    orgId: string,
+    executionId: string,
+    planned: PlannedDelivery[],
+  ): Promise<string[]> {
+    if (planned.length === 0) return [];
+    const rows: { id: string; status: string }[] = await manager.query(
+      `INSERT INTO report_deliveries
+              (organization_id, report_execution_id, recipient_type, recipient_value, status,
+               error_message, metadata)
+       SELECT $1, $2, p.type, p.value, p.status, p.message, p.metadata
+         FROM jsonb_to_recordset($3::jsonb)
+              AS p(type text, value text, status text, message text, metadata jsonb)
+       ON CONFLICT ON CONSTRAINT report_deliveries_recipient_key DO NOTHING
+       RETURNING id, status`,
+      [
+        orgId,
+        executionId,
+        JSON.stringify(
+          planned.map((p) => ({
+            type: p.type,
+            value: p.value,
+            status: p.skip ? 'skipped' : 'pending',
+            message: p.skip?.message ?? null,
+            metadata: p.skip ? { reason: p.skip.reason } : {},
+          })),
+        ),
+      ],
+    );
+    return rows.filter((r) => r.status === 'pending').map((r) => r.id);
+  }
+
+  /** The content hash of the schedule's latest execution that reached a recipient. */
+  async lastDeliveredContentHash(
+    manager: EntityManager,
+    orgId: string,
+    scheduleId: string,
+    exceptExecutionId: string,
+  ): Promise<string | null> {
+    const rows: { hash: string | null }[] = await manager.query(
+      `SELECT e.metadata->>'content_sha256' AS hash
+         FROM report_executions e
+        WHERE e.organization_id = $1 AND e.scheduled_report_id = $2 AND e.id <> $3
+          AND e.status = 'completed'
+          AND EXISTS (SELECT 1 FROM report_deliveries d
+                       WHERE d.report_execution_id = e.id AND d.status = 'sent')
+        ORDER BY e.completed_at DESC
+        LIMIT 1`,
+      [orgId, scheduleId, exceptExecutionId],
+    );
+    return rows[0]?.hash ?? null;
+  }
+
+  /**
+   * Takes a pending delivery for one attempt, for `leaseMs`; null when it is finished or another
+   * live attempt holds it. A crashed attempt's lease runs out, and then anyone may take it.
+   */
+  async claim(
+    orgId: string,
+    id: string,
+    leaseId: string,
+    leaseMs: number,
+  ): Promise<ReportDelivery | null> {
+    const rows: ReportDelivery[][] = await this.dataSource.query(
+      `UPDATE report_deliveries
+          SET attempts = attempts + 1, lease_id = $3,
+              leased_until = now() + ($4::int * interval '1 millisecond'), updated_at = now()
+        WHERE id = $1 AND organization_id = $2 AND status = 'pending'
+          AND (leased_until IS NULL OR leased_until < now())
+        RETURNING *`,
+      [id, orgId, leaseId, leaseMs],
+    );
+    const row = rows[0]?.[0];
+    return row ? this.dataSource.getRepository(ReportDelivery).create(row) : null;
+  }
+
+  /** Extends a held lease; a no-op when the lease was lost or the row is finished. */
+  async claimRenew(orgId: string, id: string, leaseId: string, leaseMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE report_deliveries
+          SET leased_until = now() + ($4::int * interval '1 millisecond')
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'pending'`,
+      [id, orgId, leaseId, leaseMs],
+    );
+  }
+
+  async markSent(
+    orgId: string,
+    id: string,
+    leaseId: string,
+    metadata: Record<string, unknown>,
+  ): Promise<boolean> {
+    return this.finish(orgId, id, leaseId, 'sent', null, metadata);
+  }
+
+  async markFinal(
+    orgId: string,
+    id: string,
+    leaseId: string,
+    status: FinalStatus,
+    message: string,
+    metadata: Record<string, unknown> = {},
+  ): Promise<boolean> {
+    return this.finish(orgId, id, leaseId, status, message, metadata);
+  }
+
+  /** Ends this attempt without an outcome (a retry follows), freeing the lease at once. */
+  async release(orgId: string, id: string, leaseId: string, message: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE report_deliveries
+          SET lease_id = NULL, leased_until = NULL, error_message = $4, updated_at = now()
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'pending'`,
+      [id, orgId, leaseId, message.slice(0, 2000)],
+    );
+  }
+
+  /** Keeps facts for later attempts (a resolved Slack channel id) while the lease is held. */
+  async remember(
+    orgId: string,
+    id: string,
+    leaseId: string,
+    facts: Record<string, unknown>,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE report_deliveries SET metadata = metadata || $4::jsonb, updated_at = now()
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3`,
+      [id, orgId, leaseId, JSON.stringify(facts)],
+    );
+  }
+
+  findOne(orgId: string, id: string): Promise<ReportDelivery | null> {
+    return this.dataSource
+      .getRepository(ReportDelivery)
+      .findOne({ where: { id, organization_id: orgId } });
+  }
+
+  /**
+   * Puts failed or bounced deliveries of an execution (one, or all) back to pending for a resend.
+   * Sent and skipped rows are never touched: nobody already served gets a second copy.
+   */
+  async reopenFailed(orgId: string, executionId: string, deliveryId?: string): Promise<string[]> {
+    const rows: [{ id: string }[], number] = await this.dataSource.query(
+      `UPDATE report_deliveries
+          SET status = 'pending', lease_id = NULL, leased_until = NULL, updated_at = now(),
+              metadata = metadata || jsonb_build_object('resent_at', now(),
+                'previous_error', error_message),
+              error_message = NULL
+        WHERE organization_id = $1 AND report_execution_id = $2
+          AND ($3::uuid IS NULL OR id = $3) AND status IN ('failed', 'bounced')
+        RETURNING id`,
+      [orgId, executionId, deliveryId ?? null],
+    );
+    return rows[0].map((r) => r.id);
+  }
+
+  /** Pending deliveries untouched for a while and not leased: their job may have been lost. */
+  findStalePending(
+    untouchedSince: Date,
+    limit: number,
+  ): Promise<{ id: string; organization_id: string }[]> {
+    return this.dataSource.query(
+      `SELECT id, organization_id FROM report_deliveries
+        WHERE status = 'pending' AND updated_at < $1
+          AND (leased_until IS NULL OR leased_until < now())
+        ORDER BY updated_at
+        LIMIT $2`,
+      [untouchedSince, limit],
+    );
+  }
+
+  private async finish(
+    orgId: string,
+    id: string,
+    leaseId: string,
+    status: DeliveryStatus,
+    message: string | null,
+    metadata: Record<string, unknown>,
+  ): Promise<boolean> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `UPDATE report_deliveries
+          SET status = $4, error_message = $5, metadata = metadata || $6::jsonb,
+              delivered_at = CASE WHEN $4 = 'sent' THEN now() ELSE delivered_at END,
+              lease_id = NULL, leased_until = NULL, updated_at = now()
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'pending'`,
+      [id, orgId, leaseId, status, message?.slice(0, 2000) ?? null, JSON.stringify(metadata)],
+    );
+    return result[1] === 1;
+  }
+}

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { Clock } from 'src/common/clock';
+import { ExecutionsModule } from 'src/modules/executions/executions.module';
+import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
+import { SchedulesModule } from 'src/modules/schedules/schedules.module';
+import { StorageModule } from 'src/modules/storage/storage.module';
+import { EmailChannel } from './channels/email.channel';
+import { DELIVERY_CHANNELS } from './delivery-channel';
+import { DeliveryContextFactory } from './delivery-context.factory';
+import { DeliveryModule } from './delivery.module';
+import { DeliveryProcessor } from './delivery.processor';
+import { MailModule } from './mail/mail.module';
+import { ReportDeliveryService } from './report-delivery.service';
+
+/** The delivery worker (APP_ROLE worker or all): consumes the delivery queue. */
+@Module({
+  imports: [
+    DeliveryModule,
+    MailModule,
+    ExecutionsModule,
+    SchedulesModule,
+    OrganizationsModule,
+    StorageModule,
+  ],
+  providers: [
+    DeliveryProcessor,
+    ReportDeliveryService,
+    DeliveryContextFactory,
+    Clock,
+    {
+      provide: DELIVERY_CHANNELS,
+      inject: [EmailChannel],
+      useFactory: (...channels: unknown[]) => channels,
+    },
+  ],
+})
+export class DeliveryWorkerModule {}

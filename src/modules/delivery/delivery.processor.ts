@@ -1,0 +1,59 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Job, Queue } from 'bull';
+import { isUUID } from 'class-validator';
+import { AppConfigService } from 'src/config/app-config.service';
+import {
+  DELIVER_JOB,
+  DeliverReportJob,
+  DELIVERY_QUEUE,
+  NOTICE_JOB,
+  SendNoticeJob,
+} from 'src/queue/queue.constants';
+import { FailureNoticesService } from './notices/failure-notices.service';
+import { ReportDeliveryService } from './report-delivery.service';
+
+/**
+ * Thin processor (HOUSE-STYLE 11) for the delivery queue: deliveries and failure notices.
+ * Registered at boot with the configured concurrency, in worker processes only.
+ */
+@Injectable()
+export class DeliveryProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DeliveryProcessor.name);
+
+  constructor(
+    @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<DeliverReportJob | SendNoticeJob>,
+    private readonly deliveries: ReportDeliveryService,
+    private readonly notices: FailureNoticesService,
+    private readonly config: AppConfigService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const concurrency = this.config.values.delivery.concurrency;
+    void this.queue.process(DELIVER_JOB, concurrency, (job) =>
+      this.deliver(job as Job<DeliverReportJob>),
+    );
+    void this.queue.process(NOTICE_JOB, 1, (job) => this.notify(job as Job<SendNoticeJob>));
+  }
+
+  deliver(job: Job<DeliverReportJob>) {
+    const { deliveryId, orgId } = job.data ?? {};
+    if (!isUUID(deliveryId) || !isUUID(orgId)) return this.malformed(job);
+    return this.deliveries.deliver({ deliveryId, orgId }, attemptOf(job));
+  }
+
+  notify(job: Job<SendNoticeJob>) {
+    const { noticeId, orgId } = job.data ?? {};
+    if (!isUUID(noticeId) || !isUUID(orgId)) return this.malformed(job);
+    return this.notices.send({ noticeId, orgId }, attemptOf(job));
+  }
+
+  private malformed(job: Job) {
+    this.logger.error(`job ${job.id} has a malformed payload; dropped`);
+    return { result: 'skipped', reason: 'malformed payload' };
+  }
+}
+
+function attemptOf(job: Job) {
+  return { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 };
+}

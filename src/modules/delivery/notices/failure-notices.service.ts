@@ -1,0 +1,153 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { systemActor } from 'src/common/auth/actor';
+import { AppConfigService } from 'src/config/app-config.service';
+import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
+import { MembersRepository } from 'src/modules/organizations/members.repository';
+import { OrganizationsService } from 'src/modules/organizations/organizations.service';
+import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
+import { SchedulesService } from 'src/modules/schedules/schedules.service';
+import { DeliveryQueue } from 'src/queue/delivery-queue';
+import { SendNoticeJob } from 'src/queue/queue.constants';
+import { PermanentDeliveryError } from '../delivery.errors';
+import { NoticeMailer } from '../mail/notice-mailer';
+import { NoticesRepository } from './notices.repository';
+
+export type NoticeOutcome = { result: 'sent' | 'skipped' | 'failed'; reason?: string };
+
+/**
+ * Tells a schedule's creator, once per failure, that a run or a delivery failed for good, and
+ * pauses a schedule whose last N runs all failed. Recording the notice and sending it are
+ * separate steps (the row is the outbox), so a crash between them loses nothing.
+ */
+@Injectable()
+export class FailureNoticesService {
+  private readonly logger = new Logger(FailureNoticesService.name);
+
+  constructor(
+    private readonly notices: NoticesRepository,
+    private readonly executions: ExecutionsRepository,
+    private readonly schedules: SchedulesRepository,
+    private readonly schedulesService: SchedulesService,
+    private readonly organizations: OrganizationsService,
+    private readonly members: MembersRepository,
+    private readonly mailer: NoticeMailer,
+    private readonly queue: DeliveryQueue,
+    private readonly config: AppConfigService,
+  ) {}
+
+  /** After a run failed for good: notice, and maybe the automatic pause. */
+  async executionFailed(orgId: string, executionId: string): Promise<void> {
+    const execution = await this.executions.findOne(orgId, executionId);
+    if (!execution || execution.status !== 'failed') return;
+    const scheduleId = execution.scheduled_report_id;
+    const created = [
+      await this.notices.create({
+        orgId,
+        kind: 'execution_failed',
+        subjectId: executionId,
+        scheduleId,
+        details: { reason: execution.error_message },
+      }),
+    ];
+    const threshold = this.config.values.delivery.autoPauseAfterFailures;
+    if (threshold > 0 && (await this.notices.lastRunsAllFailed(orgId, scheduleId, threshold))) {
+      if (await this.pause(orgId, scheduleId, threshold)) {
+        created.push(
+          await this.notices.create({
+            orgId,
+            kind: 'schedule_paused',
+            subjectId: executionId,
+            scheduleId,
+            details: { reason: execution.error_message, consecutive_failures: threshold },
+          }),
+        );
+      }
+    }
+    await this.enqueue(orgId, created);
+  }
+
+  /** After a delivery failed or bounced for good: one notice per execution. */
+  async deliveryFailed(orgId: string, executionId: string): Promise<void> {
+    const execution = await this.executions.findOne(orgId, executionId);
+    if (!execution) return;
+    const id = await this.notices.create({
+      orgId,
+      kind: 'delivery_failed',
+      subjectId: executionId,
+      scheduleId: execution.scheduled_report_id,
+    });
+    await this.enqueue(orgId, [id]);
+  }
+
+  /** Sends one notice; throws only when a retry can help. */
+  async send(job: SendNoticeJob, attempt: { number: number; max: number }): Promise<NoticeOutcome> {
+    const notice = await this.notices.claim(job.orgId, job.noticeId);
+    if (!notice) return { result: 'skipped', reason: 'already finished' };
+    const skip = async (reason: string): Promise<NoticeOutcome> => {
+      await this.notices.finish(job.orgId, notice.id, 'skipped', reason);
+      return { result: 'skipped', reason };
+    };
+    const [execution, schedule] = await Promise.all([
+      this.executions.findOne(job.orgId, notice.subject_id),
+      this.schedules.findOne(job.orgId, notice.scheduled_report_id, { withDeleted: true }),
+    ]);
+    if (!execution || !schedule) return skip('the execution or schedule no longer exists');
+    const creator = await this.members.findByUserId(job.orgId, schedule.created_by);
+    if (!creator?.is_active || !creator.email) {
+      return skip("the schedule's creator is no longer an active member with an email address");
+    }
+    const org = await this.organizations.getOrganization(job.orgId);
+    const details = notice.details as { reason?: string; consecutive_failures?: number };
+    try {
+      await this.mailer.send({
+        noticeId: notice.id,
+        kind: notice.kind,
+        to: creator.email,
+        brandName: org.brand_name?.trim() || org.name,
+        scheduleName: schedule.name,
+        scheduleId: schedule.id,
+        executionId: execution.id,
+        scheduledFor: execution.scheduled_for,
+        timezone: schedule.schedule_config.timezone,
+        reason: details.reason ?? execution.error_message ?? 'unknown error',
+        failedDeliveries:
+          notice.kind === 'delivery_failed'
+            ? await this.notices.failedDeliveries(job.orgId, execution.id)
+            : undefined,
+        consecutiveFailures: details.consecutive_failures,
+        historyUrl: `${this.config.values.publicBaseUrl}/api/scheduled-reports/${schedule.id}/executions`,
+      });
+      await this.notices.finish(job.orgId, notice.id, 'sent', null);
+      return { result: 'sent' };
+    } catch (error) {
+      const message = (error as Error).message;
+      if (!(error instanceof PermanentDeliveryError) && attempt.number < attempt.max) {
+        await this.notices.noteRetry(job.orgId, notice.id, `will retry: ${message}`);
+        throw error;
+      }
+      await this.notices.finish(job.orgId, notice.id, 'failed', message);
+      return { result: 'failed', reason: message };
+    }
+  }
+
+  private async pause(orgId: string, scheduleId: string, failures: number): Promise<boolean> {
+    const schedule = await this.schedules.findOne(orgId, scheduleId);
+    if (!schedule || schedule.status !== 'active') return false;
+    try {
+      await this.schedulesService.pause(
+        { ...systemActor(orgId), userId: 'system:auto-pause' },
+        scheduleId,
+      );
+      this.logger.warn(`paused schedule ${scheduleId}: its last ${failures} runs all failed`);
+      return true;
+    } catch (error) {
+      this.logger.warn(`could not auto-pause schedule ${scheduleId}: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  private async enqueue(orgId: string, ids: (string | null)[]): Promise<void> {
+    const fresh = ids.filter((id): id is string => id !== null);
+    await this.queue.notify(fresh.map((id) => ({ id, orgId })));
+  }
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Notice, NoticeKind, NoticeStatus } from '../entities/notice.entity';
+
+export interface NewNotice {
+  orgId: string;
+  kind: NoticeKind;
+  /** The execution the notice is about; one notice per kind and execution. */
+  subjectId: string;
+  scheduleId: string;
+  details?: Record<string, unknown>;
+}
+
+/** `notices`: failure emails to schedule creators, each created once and sent at most once. */
+@Injectable()
+export class NoticesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The new notice's id, or null when this failure was already noticed. */
+  async create(notice: NewNotice): Promise<string | null> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO notices (organization_id, kind, subject_id, scheduled_report_id, details)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT ON CONSTRAINT notices_kind_subject_key DO NOTHING
+       RETURNING id`,
+      [notice.orgId, notice.kind, notice.subjectId, notice.scheduleId, notice.details ?? {}],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Counts an attempt on a pending notice; null when it is already finished. */
+  async claim(orgId: string, id: string): Promise<Notice | null> {
+    const rows: Notice[][] = await this.dataSource.query(
+      `UPDATE notices SET attempts = attempts + 1, updated_at = now()
+        WHERE id = $1 AND organization_id = $2 AND status = 'pending'
+        RETURNING *`,
+      [id, orgId],
+    );
+    const row = rows[0]?.[0];
+    return row ? this.dataSource.getRepository(Notice).create(row) : null;
+  }
+
+  async finish(
+    orgId: string,
+    id: string,
+    status: Exclude<NoticeStatus, 'pending'>,
+    message: string | null,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notices
+          SET status = $3, error_message = $4, updated_at = now(),
+              sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END
+        WHERE id = $1 AND organization_id = $2 AND status = 'pending'`,
+      [id, orgId, status, message?.slice(0, 2000) ?? null],
+    );
+  }
+
+  async noteRetry(orgId: string, id: string, message: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notices SET error_message = $3, updated_at = now()
+        WHERE id = $1 AND organization_id = $2 AND status = 'pending'`,
+      [id, orgId, message.slice(0, 2000)],
+    );
+  }
+
+  findStalePending(
+    untouchedSince: Date,
+    limit: number,
+  ): Promise<{ id: string; organization_id: string }[]> {
+    return this.dataSource.query(
+      `SELECT id, organization_id FROM notices
+        WHERE status = 'pending' AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+      [untouchedSince, limit],
+    );
+  }
+
+  /** Whether the schedule's last `count` runs all failed (runs skipped as paused/deleted aside). */
+  async lastRunsAllFailed(orgId: string, scheduleId: string, count: number): Promise<boolean> {
+    const rows: { status: string }[] = await this.dataSource.query(
+      `SELECT status FROM report_executions
+        WHERE organization_id = $1 AND scheduled_report_id = $2
+          AND status IN ('completed', 'failed') AND NOT (metadata ? 'skipped_reason')
+        ORDER BY scheduled_for DESC, created_at DESC
+        LIMIT $3`,
+      [orgId, scheduleId, count],
+    );
+    return rows.length === count && rows.every((r) => r.status === 'failed');
+  }
+
+  /** The failed deliveries of an execution, for the notice's body. */
+  failedDeliveries(
+    orgId: string,
+    executionId: string,
+  ): Promise<{ recipient: string; error: string }[]> {
+    return this.dataSource.query(
+      `SELECT recipient_type || ': ' || recipient_value AS recipient,
+              COALESCE(error_message, status) AS error
+         FROM report_deliveries
+        WHERE organization_id = $1 AND report_execution_id = $2
+          AND status IN ('failed', 'bounced')
+        ORDER BY recipient_type, recipient_value`,
+      [orgId, executionId],
+    );
+  }
+}

@@ -1,0 +1,187 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AppConfigService } from 'src/config/app-config.service';
+import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
+import { MembersRepository } from 'src/modules/organizations/members.repository';
+import { OrganizationsService } from 'src/modules/organizations/organizations.service';
+import type { RecipientType } from 'src/modules/schedules/entities/scheduled-report.entity';
+import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
+import { DeliverReportJob } from 'src/queue/queue.constants';
+import { DELIVERY_CHANNELS, DeliveryChannel } from './delivery-channel';
+import { ContextParts, DeliveryContextFactory } from './delivery-context.factory';
+import { PermanentDeliveryError, RetryableDeliveryError } from './delivery.errors';
+import { DeliveriesRepository } from './deliveries.repository';
+import { ReportDelivery } from './entities/report-delivery.entity';
+import { FailureNoticesService } from './notices/failure-notices.service';
+import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
+
+export type DeliveryOutcome =
+  | { result: 'sent' }
+  | { result: 'failed' | 'bounced'; reason: string }
+  | { result: 'skipped'; reason: string };
+
+export interface Attempt {
+  number: number;
+  max: number;
+}
+
+type Skip = { skip: string; message: string };
+
+/**
+ * Sends one delivery: claim it under a lease, decide whether it still should go (unsubscribed,
+ * member gone, file expired), hand it to its channel, record the outcome. Never regenerates the
+ * report, never sends a row that is already `sent`, and fences duplicate jobs with the lease.
+ */
+@Injectable()
+export class ReportDeliveryService {
+  private readonly logger = new Logger(ReportDeliveryService.name);
+  private readonly channels = new Map<RecipientType, DeliveryChannel>();
+
+  constructor(
+    private readonly deliveries: DeliveriesRepository,
+    private readonly executions: ExecutionsRepository,
+    private readonly schedules: SchedulesRepository,
+    private readonly organizations: OrganizationsService,
+    private readonly members: MembersRepository,
+    private readonly unsubscribes: UnsubscribeService,
+    private readonly contexts: DeliveryContextFactory,
+    private readonly notices: FailureNoticesService,
+    private readonly config: AppConfigService,
+    @Inject(DELIVERY_CHANNELS) channels: DeliveryChannel[],
+  ) {
+    for (const channel of channels)
+      for (const type of channel.types) this.channels.set(type, channel);
+  }
+
+  /** Throws only when another attempt can help; Bull then retries with backoff. */
+  async deliver(job: DeliverReportJob, attempt: Attempt): Promise<DeliveryOutcome> {
+    const leaseId = randomUUID();
+    const leaseMs = this.config.values.queue.lockDurationMs;
+    const delivery = await this.deliveries.claim(job.orgId, job.deliveryId, leaseId, leaseMs);
+    if (!delivery) {
+      const current = await this.deliveries.findOne(job.orgId, job.deliveryId);
+      if (current?.status === 'pending') {
+        // A live attempt (or one that just died) holds it; look again once its lease is over.
+        throw new RetryableDeliveryError('another attempt is delivering this right now', leaseMs);
+      }
+      return { result: 'skipped', reason: current ? `already ${current.status}` : 'not found' };
+    }
+    // The lease outlives a slow SMTP server as long as this attempt is alive, and no longer.
+    const heartbeat = setInterval(
+      () =>
+        void this.deliveries
+          .claimRenew(job.orgId, delivery.id, leaseId, leaseMs)
+          .catch(() => undefined),
+      Math.max(500, Math.floor(leaseMs / 3)),
+    );
+    try {
+      return await this.attempt(delivery, leaseId, attempt);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async attempt(
+    delivery: ReportDelivery,
+    leaseId: string,
+    attempt: Attempt,
+  ): Promise<DeliveryOutcome> {
+    const orgId = delivery.organization_id;
+    try {
+      const parts = await this.gather(delivery, leaseId, attempt.number);
+      if ('skip' in parts) {
+        await this.deliveries.markFinal(orgId, delivery.id, leaseId, 'skipped', parts.message, {
+          reason: parts.skip,
+        });
+        return { result: 'skipped', reason: parts.skip };
+      }
+      const channel = this.channels.get(delivery.recipient_type as RecipientType);
+      if (!channel) {
+        throw new PermanentDeliveryError(`no channel delivers to ${delivery.recipient_type}`);
+      }
+      const sent = await channel.send(this.contexts.build(parts));
+      if (!(await this.deliveries.markSent(orgId, delivery.id, leaseId, sent.metadata ?? {}))) {
+        this.logger.error(
+          `delivery ${delivery.id} was sent but its lease was lost before it was recorded`,
+        );
+      }
+      return { result: 'sent' };
+    } catch (error) {
+      return this.onError(delivery, leaseId, attempt, error as Error);
+    }
+  }
+
+  private async onError(
+    delivery: ReportDelivery,
+    leaseId: string,
+    attempt: Attempt,
+    error: Error,
+  ): Promise<DeliveryOutcome> {
+    const orgId = delivery.organization_id;
+    const permanent = error instanceof PermanentDeliveryError;
+    if (!permanent && attempt.number < attempt.max) {
+      this.logger.warn(
+        `delivery ${delivery.id} attempt ${attempt.number}/${attempt.max} failed: ${error.message}`,
+      );
+      await this.deliveries.release(
+        orgId,
+        delivery.id,
+        leaseId,
+        `attempt ${attempt.number} failed, will retry: ${error.message}`,
+      );
+      throw error;
+    }
+    const status = permanent ? error.outcome : 'failed';
+    const message = permanent
+      ? error.message
+      : `gave up after ${attempt.number} attempts: ${error.message}`;
+    if (await this.deliveries.markFinal(orgId, delivery.id, leaseId, status, message)) {
+      await this.notices.deliveryFailed(orgId, delivery.report_execution_id);
+    }
+    return { result: status, reason: message };
+  }
+
+  /** Loads what the send needs, or says why this delivery should not go out at all. */
+  private async gather(
+    delivery: ReportDelivery,
+    leaseId: string,
+    attempt: number,
+  ): Promise<ContextParts | Skip> {
+    const orgId = delivery.organization_id;
+    const execution = await this.executions.findOne(orgId, delivery.report_execution_id);
+    if (!execution || execution.status !== 'completed' || !execution.file_key) {
+      throw new PermanentDeliveryError('the execution has no report file to deliver');
+    }
+    if (execution.file_expired_at) {
+      throw new PermanentDeliveryError('the report file was deleted by the retention policy');
+    }
+    const schedule = await this.schedules.findOne(orgId, execution.scheduled_report_id, {
+      withDeleted: true,
+    });
+    if (!schedule || schedule.deleted_at) {
+      return { skip: 'schedule_deleted', message: 'the schedule was deleted before delivery' };
+    }
+    const recipientType = delivery.recipient_type as RecipientType;
+    const unsubscribed = await this.unsubscribes.isUnsubscribed({
+      orgId,
+      scheduleId: schedule.id,
+      recipientType,
+      recipientValue: delivery.recipient_value,
+    });
+    if (unsubscribed) {
+      return { skip: 'unsubscribed', message: 'the recipient unsubscribed from this schedule' };
+    }
+    const organization = await this.organizations.getOrganization(orgId);
+    const parts = { delivery, leaseId, attempt, organization, schedule, execution };
+    if (recipientType === 'email') return { ...parts, email: delivery.recipient_value };
+    if (recipientType !== 'user_id') return parts;
+    const member = await this.members.findByUserId(orgId, delivery.recipient_value);
+    if (!member) return { skip: 'member_removed', message: 'the member left the organization' };
+    if (!member.is_active) {
+      return { skip: 'member_inactive', message: 'the member is deactivated' };
+    }
+    if (!member.email)
+      return { skip: 'member_no_email', message: 'the member has no email address' };
+    return { ...parts, email: member.email, memberName: member.name ?? undefined };
+  }
+}

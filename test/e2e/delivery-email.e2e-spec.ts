@@ -1,0 +1,248 @@
+import { Client } from 'pg';
+import { seedBillingData } from 'src/modules/billing/seed-billing-data';
+import { newMember, newOrg, TestMember } from 'test/factories';
+import { settledDeliveries } from 'test/utils/deliveries';
+import { clientFor, rawBody } from 'test/utils/http-client';
+import { useManualTicks } from 'test/utils/manual-ticks';
+import { runReportNow } from 'test/utils/run-report';
+import { headerValues, SmtpInbox, startSmtpInbox } from 'test/utils/smtp-inbox';
+import { createTestApp, TestApp } from 'test/utils/test-app';
+import { TEST_DATABASE_URL } from 'test/utils/test-env';
+import { waitFor } from 'test/utils/wait-for';
+
+jest.setTimeout(120_000);
+
+describe('email delivery against a real SMTP server', () => {
+  let inbox: SmtpInbox;
+  let t: TestApp;
+  let orgId: string;
+  let editor: TestMember;
+  const as = (member: TestMember) => clientFor(t, member);
+
+  beforeAll(async () => {
+    inbox = await startSmtpInbox();
+    t = await createTestApp({
+      role: 'all',
+      env: { SMTP_URL: inbox.url, JOB_ATTEMPTS: '4', JOB_BACKOFF_MS: '300' },
+    });
+    useManualTicks(t.app);
+    orgId = (await newOrg(t.db)).id;
+    editor = newMember(orgId, { roles: ['editor'] });
+    const client = new Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      await seedBillingData(client, { orgId, invoices: 300, usageEvents: 50, customers: 10 });
+    } finally {
+      await client.end();
+    }
+  });
+  afterAll(async () => {
+    await t.close();
+    await inbox.stop();
+  });
+  beforeEach(async () => {
+    await inbox.start().catch(() => undefined);
+    inbox.clear();
+  });
+
+  const messagesTo = (address: string) =>
+    inbox.messages.filter((m) => m.envelope.to.includes(address));
+
+  it('mails every recipient once, with the stored file attached and unsubscribe headers', async () => {
+    const colleague = newMember(orgId, { roles: ['viewer'] });
+    await as(colleague).get('/api/members').expect(200); // provisions the member
+    const execution = await runReportNow(t, editor, {
+      name: 'Daily <b>invoices</b>',
+      recipients: [
+        { type: 'email', value: 'finance@acme.example' },
+        { type: 'user_id', value: colleague.sub },
+      ],
+    });
+    expect(execution.status).toBe('completed');
+    const deliveries = await settledDeliveries(t, execution.id);
+    expect(deliveries.map((d) => [d.recipient_type, d.status, d.attempts])).toEqual([
+      ['email', 'sent', 1],
+      ['user_id', 'sent', 1],
+    ]);
+    const file = await as(editor)
+      .get(`/api/report-executions/${execution.id}/download`)
+      .buffer(true)
+      .parse(rawBody)
+      .expect(200);
+
+    for (const address of ['finance@acme.example', colleague.email]) {
+      const [message] = messagesTo(address);
+      expect(messagesTo(address)).toHaveLength(1);
+      const attachment = message.parsed.attachments[0];
+      expect(attachment.content.equals(file.body as Buffer)).toBe(true);
+      expect(headerValues(message, 'List-Unsubscribe-Post')).toEqual([
+        'List-Unsubscribe=One-Click',
+      ]);
+      expect(headerValues(message, 'List-Unsubscribe')[0]).toMatch(
+        /^<http:\/\/[^>]+\/api\/unsubscribe\/[^>]+>$/,
+      );
+      expect(message.parsed.html).toContain('Daily &lt;b&gt;invoices&lt;/b&gt;');
+    }
+    const delivered = messagesTo('finance@acme.example')[0].parsed.messageId;
+    const row = deliveries.find((d) => d.recipient_type === 'email')!;
+    expect(delivered).toBe(`<${row.id}@localhost>`);
+
+    const shown = await as(editor).get(`/api/report-executions/${execution.id}`).expect(200);
+    expect(shown.body.deliveries).toHaveLength(2);
+    expect(shown.body.deliveries[0]).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(shown.body.deliveries[0].delivered_at).toMatch(/Z$/);
+  });
+
+  it('sends a signed link instead of the file above the attachment limit', async () => {
+    const admin = newMember(orgId, { roles: ['admin'] });
+    await as(admin).put('/api/admin/settings', { attachment_limit_bytes: 10 }).expect(200);
+    try {
+      const execution = await runReportNow(t, editor);
+      await settledDeliveries(t, execution.id);
+      const [message] = await inbox.waitForMessages(1);
+      expect(message.parsed.attachments).toHaveLength(0);
+      const link = /https?:\/\/\S+\/api\/files\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/.exec(
+        message.parsed.text ?? '',
+      )?.[0];
+      expect(link).toBeDefined();
+      const viaLink = await t.http().get(new URL(link!).pathname).buffer(true).parse(rawBody);
+      expect(viaLink.status).toBe(200);
+      expect((viaLink.body as Buffer).length).toBeGreaterThan(10);
+    } finally {
+      await as(admin).put('/api/admin/settings', { attachment_limit_bytes: 10485760 }).expect(200);
+    }
+  });
+
+  it('one-click unsubscribe stops later mail to that recipient; GET changes nothing', async () => {
+    const body = { recipients: [{ type: 'email', value: 'leaver@acme.example' }] };
+    const first = await runReportNow(t, editor, body);
+    await settledDeliveries(t, first.id);
+    const [message] = await inbox.waitForMessages(1);
+    const url = headerValues(message, 'List-Unsubscribe')[0].slice(1, -1);
+    const path = new URL(url).pathname;
+
+    const page = await t.http().get(path).expect(200);
+    expect(page.text).toContain('leaver@acme.example');
+    expect(page.headers['set-cookie']).toBeUndefined();
+    const [{ n: before }] = await t.db.query(`SELECT count(*)::int AS n FROM unsubscribes`);
+    expect(before).toBe(0);
+
+    await t.http().post(path).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    await t.http().post(path).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    const tampered = path.slice(0, -2) + (path.endsWith('A') ? 'BB' : 'AA');
+    await t.http().post(tampered).expect(404);
+
+    inbox.clear();
+    const [{ scheduled_report_id: scheduleId }] = await t.db.query(
+      'SELECT scheduled_report_id FROM report_executions WHERE id = $1',
+      [first.id],
+    );
+    const second = (await as(editor).post(`/api/scheduled-reports/${scheduleId}/run`).expect(202))
+      .body;
+    const [skipped] = await settledDeliveries(t, second.id);
+    expect(skipped).toMatchObject({ status: 'skipped', metadata: { reason: 'unsubscribed' } });
+    // A manual resend does not reach an unsubscribed recipient either.
+    await as(editor)
+      .post(`/api/report-executions/${second.id}/deliveries/${skipped.id}/retry`)
+      .expect(409);
+    expect(messagesTo('leaver@acme.example')).toHaveLength(0);
+  });
+
+  it('SMTP down, then up: the message arrives once', async () => {
+    await inbox.stop();
+    const execution = await runReportNow(t, editor, {
+      recipients: [{ type: 'email', value: 'patient@acme.example' }],
+    });
+    await waitFor('a failed attempt', async () => {
+      const [row] = await t.db.query(
+        `SELECT attempts, error_message FROM report_deliveries WHERE report_execution_id = $1`,
+        [execution.id],
+      );
+      return row?.attempts >= 1 && row.error_message;
+    });
+    await inbox.start();
+    const [row] = await settledDeliveries(t, execution.id);
+    expect(row.status).toBe('sent');
+    expect(row.attempts).toBeGreaterThan(1);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(messagesTo('patient@acme.example')).toHaveLength(1);
+  });
+
+  it('4xx then success is retried; 5xx bounces, tells the creator, and resend-failed serves only it', async () => {
+    inbox.failNextRecipients(451, '4.3.0 try again later', 1);
+    const retried = await runReportNow(t, editor, {
+      recipients: [{ type: 'email', value: 'greylisted@acme.example' }],
+    });
+    const [ok] = await settledDeliveries(t, retried.id);
+    expect(ok).toMatchObject({ status: 'sent', attempts: 2 });
+
+    inbox.clear();
+    inbox.failNextRecipients(550, '5.1.1 mailbox unavailable', 1);
+    const bounced = await runReportNow(t, editor, {
+      recipients: [{ type: 'email', value: 'gone@acme.example' }],
+    });
+    const [row] = await settledDeliveries(t, bounced.id);
+    expect(row.status).toBe('bounced');
+    expect(row.attempts).toBe(1);
+    expect(row.error_message).toContain('550');
+    const notices = await inbox.waitForMessages(1);
+    const notice = notices.find((m) => m.envelope.to.includes(editor.email));
+    expect(notice?.parsed.text).toContain('gone@acme.example');
+
+    inbox.clear();
+    const viewer = newMember(orgId, { roles: ['viewer'] });
+    await clientFor(t, viewer)
+      .post(`/api/report-executions/${bounced.id}/resend-failed`)
+      .expect(403);
+    const resent = await as(editor)
+      .post(`/api/report-executions/${bounced.id}/resend-failed`)
+      .expect(202);
+    expect(resent.body.deliveries[0].status).toBe('pending');
+    const [again] = await settledDeliveries(t, bounced.id);
+    expect(again.status).toBe('sent');
+    expect(messagesTo('gone@acme.example')).toHaveLength(1);
+    await as(editor).post(`/api/report-executions/${bounced.id}/resend-failed`).expect(202);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(messagesTo('gone@acme.example')).toHaveLength(1);
+  });
+
+  it('skips empty reports (skip_if_empty) and unchanged content (only_if_changed)', async () => {
+    const empty = await runReportNow(t, editor, {
+      report_parameters: { date_range: { preset: 'custom', from: '2001-01-01', to: '2001-01-02' } },
+      delivery_options: { skip_if_empty: true },
+    });
+    const [skipped] = await settledDeliveries(t, empty.id);
+    expect(skipped).toMatchObject({ status: 'skipped', metadata: { reason: 'empty' } });
+
+    const first = await runReportNow(t, editor, {
+      report_parameters: { date_range: { preset: 'custom', from: '2025-01-01', to: '2025-12-31' } },
+      delivery_options: { only_if_changed: true },
+    });
+    expect((await settledDeliveries(t, first.id))[0].status).toBe('sent');
+    const [{ scheduled_report_id: scheduleId }] = await t.db.query(
+      'SELECT scheduled_report_id FROM report_executions WHERE id = $1',
+      [first.id],
+    );
+    const rerun = (await as(editor).post(`/api/scheduled-reports/${scheduleId}/run`).expect(202))
+      .body;
+    const [unchanged] = await settledDeliveries(t, rerun.id);
+    expect(unchanged).toMatchObject({ status: 'skipped', metadata: { reason: 'unchanged' } });
+  });
+
+  it('another organization cannot see or resend these deliveries', async () => {
+    const execution = await runReportNow(t, editor);
+    const [delivery] = await settledDeliveries(t, execution.id);
+    const otherOrg = (await newOrg(t.db)).id;
+    const stranger = newMember(otherOrg, { roles: ['admin'] });
+    await clientFor(t, stranger).get(`/api/report-executions/${execution.id}`).expect(404);
+    await clientFor(t, stranger)
+      .post(`/api/report-executions/${execution.id}/deliveries/${delivery.id}/retry`)
+      .expect(404);
+    await clientFor(t, stranger)
+      .post(`/api/report-executions/${execution.id}/resend-failed`)
+      .expect(404);
+    await as(editor)
+      .post(`/api/report-executions/${execution.id}/deliveries/not-a-uuid/retry`)
+      .expect(400);
+  });
+});

@@ -1,0 +1,79 @@
+import { Client } from 'pg';
+import { seedBillingData } from 'src/modules/billing/seed-billing-data';
+import { newMember, newOrg, TestMember } from 'test/factories';
+import { clientFor } from 'test/utils/http-client';
+import { useManualTicks } from 'test/utils/manual-ticks';
+import { runReportNow } from 'test/utils/run-report';
+import { SmtpInbox, startSmtpInbox } from 'test/utils/smtp-inbox';
+import { createTestApp, TestApp } from 'test/utils/test-app';
+import { TEST_DATABASE_URL } from 'test/utils/test-env';
+
+jest.setTimeout(120_000);
+
+// REPORT_MAX_ROWS=5 makes every run over the seeded data fail for good (not retried).
+describe('failure notices and the automatic pause', () => {
+  let inbox: SmtpInbox;
+  let t: TestApp;
+  let editor: TestMember;
+
+  beforeAll(async () => {
+    inbox = await startSmtpInbox();
+    t = await createTestApp({
+      role: 'all',
+      env: { SMTP_URL: inbox.url, REPORT_MAX_ROWS: '5', AUTO_PAUSE_AFTER_FAILURES: '3' },
+    });
+    useManualTicks(t.app);
+    const orgId = (await newOrg(t.db)).id;
+    editor = newMember(orgId, { roles: ['editor'] });
+    const client = new Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      await seedBillingData(client, { orgId, invoices: 200, usageEvents: 20, customers: 5 });
+    } finally {
+      await client.end();
+    }
+  });
+  afterAll(async () => {
+    await t.close();
+    await inbox.stop();
+  });
+
+  it('tells the creator once per failed run, and pauses the schedule after 3 failures in a row', async () => {
+    const first = await runReportNow(t, editor, {
+      name: 'Always too big',
+      report_parameters: { date_range: { preset: 'year_to_date' } },
+    });
+    expect(first.status).toBe('failed');
+    const [notice] = await inbox.waitForMessages(1);
+    expect(notice.envelope.to).toEqual([editor.email]);
+    expect(notice.parsed.subject).toContain('Always too big');
+    expect(notice.parsed.text).toContain(first.error_message);
+    expect(notice.parsed.text).toContain(
+      `/api/scheduled-reports/${first.scheduled_report_id}/executions`,
+    );
+
+    const as = clientFor(t, editor);
+    for (let run = 2; run <= 3; run += 1) {
+      const execution = (
+        await as.post(`/api/scheduled-reports/${first.scheduled_report_id}/run`).expect(202)
+      ).body;
+      await inbox.waitForMessages(run);
+      expect(execution.id).toBeDefined();
+    }
+    // Run 3 also pauses the schedule: its notice plus one saying so.
+    const all = await inbox.waitForMessages(4);
+    const paused = all.find((m) => /paused/i.test(m.parsed.subject ?? ''));
+    expect(paused?.parsed.text).toMatch(/3/);
+    const schedule = await as
+      .get(`/api/scheduled-reports/${first.scheduled_report_id}`)
+      .expect(200);
+    expect(schedule.body.status).toBe('paused');
+    const [{ n }] = await t.db.query(
+      `SELECT count(*)::int AS n FROM notices WHERE scheduled_report_id = $1`,
+      [first.scheduled_report_id],
+    );
+    expect(n).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(inbox.messages).toHaveLength(4);
+  });
+});
