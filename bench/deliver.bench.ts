@@ -120,7 +120,15 @@ async function startSink() {
 }
 
 async function sendDirect(port: number, count: number, concurrency: number): Promise<number> {
-  const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+  // Pooled like the worker's transport, so the ratio is the pipeline's own cost.
+  const transport = createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: Math.min(concurrency, 20),
+  });
   const started = performance.now();
   let next = 0;
   await Promise.all(
