@@ -20,6 +20,13 @@ export interface SmtpInbox {
   clear(): void;
   /** The next `count` RCPT TO commands are answered `<code> <message>` (4xx or 5xx). */
   failNextRecipients(code: number, message: string, count?: number): void;
+  /**
+   * The next `count` messages are read to the end and then never answered: the client is left
+   * waiting for the 250 that would mean "accepted". They are not added to `messages`.
+   */
+  holdNextMessages(count?: number): void;
+  /** How many messages are being held unanswered right now, or were until their client left. */
+  readonly heldCount: number;
   /** Stops listening and drops open connections: clients now see ECONNREFUSED. */
   stop(): Promise<void>;
   /** Listens again on the same port ("SMTP down, then up"). */
@@ -34,6 +41,8 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
   const messages: InboxMessage[] = [];
   const waiters = new Set<() => void>();
   let failures: { code: number; message: string; left: number } | null = null;
+  let holdLeft = 0;
+  let held = 0;
   let server: SMTPServer | null = null;
   let port = options.port ?? 0;
 
@@ -58,6 +67,11 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
+          if (holdLeft > 0) {
+            holdLeft -= 1;
+            held += 1;
+            return; // never answered: the sender cannot know whether the message was taken
+          }
           const raw = Buffer.concat(chunks);
           simpleParser(raw).then(
             (parsed) => {
@@ -128,9 +142,17 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
     clear() {
       messages.length = 0;
       failures = null;
+      holdLeft = 0;
+      held = 0;
     },
     failNextRecipients(code, message, count = 1) {
       failures = { code, message, left: count };
+    },
+    holdNextMessages(count = 1) {
+      holdLeft = count;
+    },
+    get heldCount() {
+      return held;
     },
     stop,
     start: async () => {
