@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock } from 'src/common/clock';
 import { AuditModule } from 'src/modules/audit/audit.module';
+import { AdminIntegrationsController } from './admin-integrations.controller';
 import { AdminSettingsController } from './admin-settings.controller';
 import { Member } from './entities/member.entity';
 import { Organization } from './entities/organization.entity';
+import { IntegrationsRepository } from './integrations.repository';
+import { IntegrationsService } from './integrations.service';
 import { MembersController } from './members.controller';
 import { MembersRepository } from './members.repository';
 import { OrganizationSecretsService } from './organization-secrets.service';
@@ -12,12 +16,15 @@ import { OrganizationsService } from './organizations.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Organization, Member]), AuditModule],
-  controllers: [MembersController, AdminSettingsController],
+  controllers: [MembersController, AdminSettingsController, AdminIntegrationsController],
   providers: [
     OrganizationsRepository,
     MembersRepository,
     OrganizationsService,
     OrganizationSecretsService,
+    IntegrationsRepository,
+    IntegrationsService,
+    Clock,
   ],
   exports: [OrganizationsService, MembersRepository, OrganizationSecretsService],
 })
