@@ -51,7 +51,7 @@ describe('guardedRequest', () => {
     ['http://0x7f.1/', /127\.0\.0\.1 is a private or reserved address/],
     ['http://localhost/', /localhost is this machine/],
     ['http://api.LOCALHOST:8080/', /api\.localhost is this machine/],
-    ['ftp://example.com/file', /ftp: URLs are not allowed/],
+    ['ftp://example.com/file', /ftp:\/\/example\.com\/file is not an http or https URL/],
     ['not a url', /is not a valid URL/],
   ])('refuses %s', async (url, reason) => {
     const error = await get(url).catch((e: unknown) => e);

@@ -64,7 +64,7 @@ export function checkOutboundUrl(
     throw new OutboundBlockedError(`'${rawUrl}' is not a valid URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new OutboundBlockedError(`${url.protocol} URLs are not allowed, only http and https`);
+    throw new OutboundBlockedError(`${url.href} is not an http or https URL`);
   }
   const host = bare(url.hostname);
   if (isAllowListed(host, allowHosts)) return { url, guarded: false };
