@@ -8,9 +8,13 @@ import { blockedAddressReason } from 'src/common/net/blocked-address';
 /** Response bodies are read up to this much; webhook and Slack answers are small. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
-/** The target may not be reached: a scheme other than http(s), or a private/reserved address. */
+/** The target may not be reached: not a URL, a scheme other than http(s), or a blocked address. */
 export class OutboundBlockedError extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** Lets save-time validation word its own message for the first two. */
+    readonly kind: 'invalid_url' | 'scheme' | 'address' = 'address',
+  ) {
     super(reason);
     this.name = 'OutboundBlockedError';
   }
@@ -61,10 +65,10 @@ export function checkOutboundUrl(
   try {
     url = new URL(rawUrl);
   } catch {
-    throw new OutboundBlockedError(`'${rawUrl}' is not a valid URL`);
+    throw new OutboundBlockedError(`'${rawUrl}' is not a valid URL`, 'invalid_url');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new OutboundBlockedError(`${url.href} is not an http or https URL`);
+    throw new OutboundBlockedError(`${url.href} is not an http or https URL`, 'scheme');
   }
   const host = bare(url.hostname);
   if (isAllowListed(host, allowHosts)) return { url, guarded: false };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isEmail } from 'class-validator';
-import { blockedAddressReason } from 'src/common/net/blocked-address';
+import { checkOutboundUrl, OutboundBlockedError } from 'src/common/net/guarded-http';
 import { AppConfigService } from 'src/config/app-config.service';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
 import { MembersRepository } from 'src/modules/organizations/members.repository';
@@ -80,24 +80,25 @@ export class RecipientsValidator {
     }
   }
 
-  /** Save-time SSRF check of literal addresses; the delivery re-checks resolved addresses. */
+  /**
+   * Save-time SSRF check with the delivery guard's own rules (literal addresses in every spelling
+   * the URL parser accepts, localhost names, the allow list); hostnames are judged again on their
+   * resolved addresses when the webhook is sent, since DNS can change in between.
+   */
   private webhookProblem(value: string): string | null {
     let url: URL;
     try {
-      url = new URL(value);
-    } catch {
-      return `'${value}' is not a URL`;
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      return `'${value}' must be an http(s) URL`;
+      ({ url } = checkOutboundUrl(value, this.config.values.outboundAllowHosts));
+    } catch (error) {
+      if (!(error instanceof OutboundBlockedError)) throw error;
+      if (error.kind === 'invalid_url') return `'${value}' is not a URL`;
+      if (error.kind === 'scheme') return `'${value}' must be an http(s) URL`;
+      return (
+        `'${value}' is refused: ${error.reason}, which webhooks may not reach ` +
+        '(only hosts in OUTBOUND_ALLOW_HOSTS are exempt)'
+      );
     }
     if (url.username || url.password) return `'${value}' must not carry credentials`;
-    const host = url.hostname.toLowerCase();
-    if (this.config.values.outboundAllowHosts.includes(host.replace(/^\[|\]$/g, ''))) return null;
-    if (host === 'localhost' || host.endsWith('.localhost')) {
-      return `'${value}' points at this machine (localhost), which webhooks may not reach`;
-    }
-    const blocked = blockedAddressReason(host);
-    return blocked ? `'${value}' is refused: ${blocked}, which webhooks may not reach` : null;
+    return null;
   }
 }
