@@ -21,8 +21,13 @@ import { PermanentGenerationError } from './generation.errors';
 import { ReportDataReader } from './report-data/report-data.reader';
 import { ReportQuery } from './report-data/report-query';
 import { ReportTypeRegistry } from './report-types/report-type.registry';
-import { CONTENT_TYPES, RENDERABLE, renderReport, ROW_MODE } from './writers/render-report';
-import { RowLimitTransform } from './writers/row-limit.transform';
+import {
+  CONTENT_TYPES,
+  RENDERABLE,
+  renderReport,
+  ROW_MODE,
+  rowLimit,
+} from './writers/render-report';
 
 export type GenerationOutcome =
   | { result: 'completed'; rows: number }
@@ -163,7 +168,7 @@ export class ReportGenerationService {
       return await this.reader.read(
         query,
         async (rowStream, dataAsOf) => {
-          const limit = new RowLimitTransform(maxRows);
+          const limit = rowLimit(format, maxRows);
           const rendered = renderReport(
             format,
             pipeline(rowStream, limit, () => undefined),

@@ -1,8 +1,7 @@
 import moment from 'moment-timezone';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
-import QueryStream from 'pg-query-stream';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from 'src/database/data-source-options';
 import { HOSTILE_NAMES, seedBillingData } from 'src/modules/billing/seed-billing-data';
 import { DateRange } from 'src/modules/generators/date-ranges/date-range.schema';
 import { resolveDateRange } from 'src/modules/generators/date-ranges/resolve-date-range';
@@ -12,14 +11,14 @@ import { AuditLogExportProvider } from 'src/modules/generators/report-types/audi
 import { ReportTypeRegistry } from 'src/modules/generators/report-types/report-type.registry';
 import { ReportTypeProvider } from 'src/modules/generators/report-types/report-type-provider';
 import { RevenueByCustomerProvider } from 'src/modules/generators/report-types/revenue-by-customer.provider';
-import { csvReportWriter } from 'src/modules/generators/writers/csv-report.writer';
 import { parseCsv } from 'test/utils/parse-csv';
+import { workerCsv } from 'test/utils/report-csv';
 import { TEST_DATABASE_URL } from 'test/utils/test-env';
 
 jest.setTimeout(60_000); // seeding two organizations
 
 /*
- * Each report runs as the worker runs it (cursor stream -> CSV writer) and is compared, row for
+ * Each report runs as the worker runs it (COPY -> CSV writer) and is compared, row for
  * row, with the same report computed here from raw rows in JavaScript: dates, buckets, sums and
  * order derived independently of the query under test.
  */
@@ -39,6 +38,7 @@ const auditExport = new AuditLogExportProvider();
 const registry = new ReportTypeRegistry([arAging, revenue, auditExport]);
 
 let client: Client;
+let dataSource: DataSource;
 
 /** The query a run would build: parameters validated and defaulted, range resolved. */
 function queryFor(
@@ -56,23 +56,10 @@ function queryFor(
   return provider.buildQuery({ orgId: ORG, params: full, range, runAt, timezone });
 }
 
-/** Streams the query through the CSV writer in a read-only snapshot, like ReportDataReader. */
+/** Runs the query as the worker does: COPY in a read-only snapshot, then the CSV writer. */
 async function runCsv(query: ReportQuery): Promise<{ header: string[]; rows: string[][] }> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-      done();
-    },
-  });
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-  try {
-    const rows = client.query(new QueryStream(query.sql, query.params, { batchSize: 100 }));
-    await pipeline(rows, csvReportWriter(query.columns), sink);
-  } finally {
-    await client.query('COMMIT');
-  }
-  const [header, ...rows] = parseCsv(Buffer.concat(chunks).toString('utf8'));
+  const { bytes } = await workerCsv(dataSource, query);
+  const [header, ...rows] = parseCsv(bytes.toString('utf8'));
   expect(header).toEqual(query.columns.map((c) => c.header));
   return { header, rows };
 }
@@ -101,6 +88,7 @@ async function customersOf(orgId: string): Promise<Map<string, { name: string; r
 beforeAll(async () => {
   client = new Client({ connectionString: TEST_DATABASE_URL });
   await client.connect();
+  dataSource = await new DataSource(dataSourceOptions(TEST_DATABASE_URL)).initialize();
   await seedBillingData(client, {
     orgId: ORG,
     invoices: 2000,
@@ -122,7 +110,10 @@ beforeAll(async () => {
   ]);
 });
 
-afterAll(() => client.end());
+afterAll(async () => {
+  await dataSource.destroy();
+  await client.end();
+});
 
 describe('ar_aging', () => {
   type Open = {

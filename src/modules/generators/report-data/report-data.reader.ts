@@ -1,52 +1,76 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import type { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
+import { csvCopySql } from './csv-copy.query';
 import type { ReportQuery } from './report-query';
-
-const RAW_TEXT = { getTypeParser: () => (value: string) => value };
 
 /**
  * Runs a report query as a point-in-time read: one read-only REPEATABLE READ transaction,
- * rows streamed through a cursor in batches (never an array of all rows), and the
- * transaction's start time returned as "data as of".
+ * rows streamed with back-pressure (never an array of all rows), and the transaction's start
+ * time returned as "data as of".
  */
 @Injectable()
 export class ReportDataReader {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * `array` rows carry the database's own text for every value (no type parsing): the CSV
-   * path writes them as they are. `object` rows are typed, for XLSX and PDF.
+   * `object` rows are typed and come through a cursor in batches, for XLSX and PDF.
+   * `csv-copy` is the bytes of `COPY (the query, neutralised) TO STDOUT (FORMAT csv)` in the
+   * same snapshot, for CSV (see csvCopySql).
    */
   async read<T>(
     query: ReportQuery,
     consume: (rows: Readable, dataAsOf: Date) => Promise<T>,
-    rowMode: 'array' | 'object' = 'object',
+    mode: 'csv-copy' | 'object' = 'object',
   ): Promise<T> {
     const runner = this.dataSource.createQueryRunner('slave');
     await runner.connect();
     const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+    let copying = false;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const { rows } = await client.query<{ as_of: Date }>('SELECT now() AS as_of');
-      const stream = client.query(
-        new QueryStream(query.sql, query.params, {
-          batchSize: 1000,
-          highWaterMark: 1000,
-          ...(rowMode === 'array' ? { rowMode: 'array' as const, types: RAW_TEXT } : {}),
-        }),
-      );
+      let stream: Readable;
+      if (mode === 'csv-copy') {
+        stream = client.query(copyTo(csvCopySql(query)));
+        copying = true;
+        stream.once('end', () => (copying = false));
+        // Once the connection is closed under it (below), pg reports that on the stream even
+        // after the pipeline has let go of it; unheard, that error would end the process.
+        stream.on('error', () => undefined);
+      } else {
+        stream = client.query(
+          new QueryStream(query.sql, query.params, { batchSize: 1000, highWaterMark: 1000 }),
+        );
+      }
       const result = await consume(stream, rows[0].as_of);
-      await client.query('COMMIT');
+      // A consumer that stopped reading early: a read-only snapshot needs no COMMIT.
+      if (copying) await closeConnection(client);
+      else await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (copying) {
+        await closeConnection(client);
+      } else {
+        await client.query('ROLLBACK').catch(() => undefined);
+      }
       throw error;
     } finally {
       await runner.release();
     }
   }
+}
+
+/*
+ * A COPY cut short (row limit, timeout, storage error) cannot be stopped in the protocol: the
+ * server keeps sending until it is done, and a COMMIT or ROLLBACK would queue behind it forever.
+ * Closing the connection (pg destroys the socket of a client with a query in flight) ends the
+ * statement; the pool drops that client when it is released and opens a fresh one.
+ */
+async function closeConnection(client: PoolClient): Promise<void> {
+  await client.end().catch(() => undefined);
 }

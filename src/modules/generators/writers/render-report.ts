@@ -1,11 +1,13 @@
-import { pipeline, Readable } from 'node:stream';
+import { PassThrough, pipeline, Readable, Transform } from 'node:stream';
 import type {
   OutputFormat,
   ReportColumn,
 } from 'src/modules/generators/report-types/report-type-provider';
-import { CsvRowsWriter } from './csv-rows.writer';
+import { csvHeader } from './csv-header';
+import { CsvCopyRecordsTransform } from './csv-copy-records.transform';
 import { BrowserPool } from 'src/modules/generators/pdf/browser-pool';
 import { pdfReportWriter } from 'src/modules/generators/pdf/pdf-report.writer';
+import { RowLimitTransform } from './row-limit.transform';
 import { xlsxReportWriter } from './xlsx-report.writer';
 
 export interface RenderOptions {
@@ -15,6 +17,8 @@ export interface RenderOptions {
   dataAsOf?: string;
   /** Rows a PDF shows before it ends with a note pointing to CSV/XLSX. */
   pdfMaxRows?: number;
+  /** Start a CSV with a UTF-8 byte order mark, for Excel. */
+  bom?: boolean;
 }
 
 /** What some formats need beyond rows: a browser for PDF. */
@@ -22,12 +26,22 @@ export interface RenderDependencies {
   browsers: BrowserPool;
 }
 
-/** The row shape each writer reads: CSV takes the database's raw text in arrays (fast path). */
-export const ROW_MODE: Record<OutputFormat, 'array' | 'object'> = {
-  csv: 'array',
+/**
+ * What each writer reads: CSV takes the bytes of PostgreSQL's own `COPY … (FORMAT csv)` (the
+ * fast path, see csv-copy.query.ts), the others typed object rows.
+ */
+export const ROW_MODE: Record<OutputFormat, 'csv-copy' | 'object'> = {
+  csv: 'csv-copy',
   xlsx: 'object',
   pdf: 'object',
 };
+
+/** Counts rows on their way to the writer (`rows`) and fails the stream past `maxRows`. */
+export function rowLimit(format: OutputFormat, maxRows: number): Transform & { rows: number } {
+  return ROW_MODE[format] === 'csv-copy'
+    ? new CsvCopyRecordsTransform(maxRows)
+    : new RowLimitTransform(maxRows);
+}
 
 /** Formats the generation worker can write today. */
 export const RENDERABLE: OutputFormat[] = ['csv', 'xlsx', 'pdf'];
@@ -39,8 +53,9 @@ export const CONTENT_TYPES: Record<OutputFormat, string> = {
 };
 
 /**
- * Object rows in, file bytes out, in the schedule's format. `done` settles when a writer that
- * finishes work after its last byte (a workbook's final commit) is through.
+ * Rows in (as ROW_MODE says, through rowLimit), file bytes out, in the schedule's format. `done`
+ * settles when a writer that finishes work after its last byte (a workbook's final commit) is
+ * through.
  */
 export function renderReport(
   format: OutputFormat,
@@ -50,12 +65,13 @@ export function renderReport(
   dependencies: RenderDependencies,
 ): { output: Readable; done: Promise<unknown> } {
   switch (format) {
-    case 'csv':
-      // Storage consumes the pipeline to its end; a writer error reaches it through the stream.
-      return {
-        output: pipeline(rows, new CsvRowsWriter(columns), () => undefined) as Readable,
-        done: Promise.resolve(),
-      };
+    case 'csv': {
+      // The records come CRLF-first from CsvCopyRecordsTransform, so they follow the header.
+      const output = new PassThrough();
+      output.write(csvHeader(columns, options));
+      // Storage consumes the pipeline to its end; an error reaches it through the stream.
+      return { output: pipeline(rows, output, () => undefined), done: Promise.resolve() };
+    }
     case 'xlsx':
       return xlsxReportWriter(rows, columns, options);
     case 'pdf':
