@@ -5,6 +5,9 @@ import { OrganizationsModule } from 'src/modules/organizations/organizations.mod
 import { SchedulesModule } from 'src/modules/schedules/schedules.module';
 import { StorageModule } from 'src/modules/storage/storage.module';
 import { EmailChannel } from './channels/email.channel';
+import { SlackApiClient } from './channels/slack-api.client';
+import { SlackChannel } from './channels/slack.channel';
+import { WebhookChannel } from './channels/webhook.channel';
 import { DELIVERY_CHANNELS } from './delivery-channel';
 import { DeliveryContextFactory } from './delivery-context.factory';
 import { DeliveryModule } from './delivery.module';
@@ -26,10 +29,13 @@ import { ReportDeliveryService } from './report-delivery.service';
     DeliveryProcessor,
     ReportDeliveryService,
     DeliveryContextFactory,
+    SlackApiClient,
+    SlackChannel,
+    WebhookChannel,
     Clock,
     {
       provide: DELIVERY_CHANNELS,
-      inject: [EmailChannel],
+      inject: [EmailChannel, SlackChannel, WebhookChannel],
       useFactory: (...channels: unknown[]) => channels,
     },
   ],
