@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { seedBillingData } from 'src/modules/billing/seed-billing-data';
-import { newMember, newOrg, TestMember } from 'test/factories';
+import { newMember, newOrg, scheduleBody, TestMember } from 'test/factories';
 import { settledDeliveries } from 'test/utils/deliveries';
 import { clientFor, rawBody } from 'test/utils/http-client';
 import { useManualTicks } from 'test/utils/manual-ticks';
@@ -227,6 +227,45 @@ describe('email delivery against a real SMTP server', () => {
       .body;
     const [unchanged] = await settledDeliveries(t, rerun.id);
     expect(unchanged).toMatchObject({ status: 'skipped', metadata: { reason: 'unchanged' } });
+  });
+
+  it('mails a member at their current address, and skips a deactivated or removed one', async () => {
+    const moved = newMember(orgId, { roles: ['viewer'] });
+    const leaving = newMember(orgId, { roles: ['viewer'] });
+    const removed = newMember(orgId, { roles: ['viewer'] });
+    for (const m of [moved, leaving, removed]) await as(m).get('/api/members').expect(200);
+    const schedule = (
+      await as(editor)
+        .post(
+          '/api/scheduled-reports',
+          scheduleBody({
+            recipients: [moved, leaving, removed].map((m) => ({ type: 'user_id', value: m.sub })),
+            report_parameters: { date_range: { preset: 'last_7_days' } },
+          }),
+        )
+        .expect(201)
+    ).body;
+    // After the schedule was saved: one member changes address, one leaves, one is removed.
+    await t.db.query(`UPDATE members SET email = 'new-address@acme.example' WHERE user_id = $1`, [
+      moved.sub,
+    ]);
+    await t.db.query(`UPDATE members SET is_active = false WHERE user_id = $1`, [leaving.sub]);
+    await t.db.query(`DELETE FROM members WHERE user_id = $1`, [removed.sub]);
+    const run = (await as(editor).post(`/api/scheduled-reports/${schedule.id}/run`).expect(202))
+      .body;
+    const rows = await settledDeliveries(t, run.id);
+    const bySub = (m: TestMember) => rows.find((r) => r.recipient_value === m.sub)!;
+    expect(bySub(moved).status).toBe('sent');
+    expect(bySub(leaving)).toMatchObject({
+      status: 'skipped',
+      metadata: { reason: 'member_inactive' },
+    });
+    expect(bySub(removed)).toMatchObject({
+      status: 'skipped',
+      metadata: { reason: 'member_removed' },
+    });
+    expect(messagesTo('new-address@acme.example')).toHaveLength(1);
+    expect(messagesTo(moved.email)).toHaveLength(0);
   });
 
   it('another organization cannot see or resend these deliveries', async () => {
