@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { PDFDocument } from 'pdf-lib';
 import type { AppConfigService } from 'src/config/app-config.service';
 import { INVOICE_SUMMARY_COLUMNS } from 'src/modules/generators/report-data/invoice-summary.query';
+import { processTreeRssMb } from 'test/utils/process-tree-rss';
 import { BrowserPool } from './browser-pool';
 import { pdfReportWriter } from './pdf-report.writer';
 
@@ -77,31 +78,6 @@ async function readPdf(bytes: Buffer, name: string): Promise<{ text: string; pag
 
 const invoiceNumbers = (text: string) => text.match(/INV-\d{6}/g) ?? [];
 
-/** Resident memory of Chromium and its child processes, in MB, from /proc. */
-function chromiumRssMb(rootPid: number): number {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
-      rss.set(Number(entry), Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0));
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  let totalKb = 0;
-  const queue = [rootPid];
-  while (queue.length) {
-    const pid = queue.pop() as number;
-    totalKb += rss.get(pid) ?? 0;
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return Math.round(totalKb / 1024);
-}
-
 describe('pdfReportWriter', () => {
   it('prints title, summary and hostile HTML as literal text on one numbered page', async () => {
     const { output, done } = pdfReportWriter(
@@ -136,27 +112,27 @@ describe('pdfReportWriter', () => {
     expect(new Set(invoiceNumbers(text)).size).toBe(50);
   });
 
-  it('prints 5,000 rows in three chunks merged with continuous page numbers', async () => {
+  it('prints 5,000 rows in five chunks, two at a time, merged in order and numbered', async () => {
     const prints = jest.spyOn(pool, 'renderPdf');
     const started = Date.now();
     let peakRssMb = 0;
     const browser = await pool.getBrowser();
     const sampler = setInterval(() => {
-      peakRssMb = Math.max(peakRssMb, chromiumRssMb(browser.process()?.pid ?? -1));
+      peakRssMb = Math.max(peakRssMb, processTreeRssMb(browser.process()?.pid ?? -1));
     }, 250);
     const { output, done } = pdfReportWriter(
       invoiceRows(5_000),
       INVOICE_SUMMARY_COLUMNS,
-      { title: 'Invoice summary', summary: [], chunkRows: 2_000 },
+      { title: 'Invoice summary', summary: [] },
       pool,
     );
     const bytes = await collect(output);
     clearInterval(sampler);
     await expect(done).resolves.toEqual({ rows: 5_000 });
     const seconds = (Date.now() - started) / 1000;
-    expect(prints).toHaveBeenCalledTimes(3);
+    expect(prints).toHaveBeenCalledTimes(5);
     // Merging drops Chromium's structure tree, so chunks of a larger report are printed untagged.
-    expect(prints.mock.calls.map(([, options]) => options.tagged)).toEqual([false, false, false]);
+    expect(prints.mock.calls.map(([, options]) => options.tagged)).toEqual(Array(5).fill(false));
     prints.mockRestore();
 
     const { text, pages } = await readPdf(bytes, 'large');
@@ -171,6 +147,8 @@ describe('pdfReportWriter', () => {
     const numbers = invoiceNumbers(text);
     expect(numbers).toHaveLength(5_000);
     expect(new Set(numbers).size).toBe(5_000);
+    // Chunks printed in parallel still come out in row order.
+    expect(numbers).toEqual([...numbers].sort());
     // The header block is printed once, with the first chunk.
     expect(text.match(/Data as of/g)).toHaveLength(1);
     expect(seconds).toBeLessThan(45);
@@ -222,6 +200,22 @@ describe('pdfReportWriter', () => {
     );
     await expect(done).rejects.toThrow('query failed');
     await expect(collect(output)).rejects.toThrow('query failed');
+  });
+
+  it('fails when one of the parallel prints fails, after the other has finished', async () => {
+    const render = jest.spyOn(pool, 'renderPdf');
+    render.mockImplementationOnce(async () => Promise.reject(new Error('print crashed')));
+    const { output, done } = pdfReportWriter(
+      invoiceRows(30),
+      INVOICE_SUMMARY_COLUMNS,
+      { title: 'x', summary: [], chunkRows: 10 },
+      pool,
+    );
+    await expect(collect(output)).rejects.toThrow('print crashed');
+    await expect(done).rejects.toThrow('print crashed');
+    const settled = await Promise.allSettled(render.mock.results.map((r) => r.value));
+    expect(settled.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    render.mockRestore();
   });
 });
 
