@@ -1,23 +1,32 @@
 import 'reflect-metadata';
-import { Client, escapeLiteral } from 'pg';
-import QueryStream from 'pg-query-stream';
-import { to as copyTo } from 'pg-copy-streams';
+import { Client } from 'pg';
+import { loadavg as osLoadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Readable, Writable } from 'node:stream';
-import { pipeline as pipelineAsync } from 'node:stream/promises';
+import { DataSource } from 'typeorm';
+import type { AppConfigService } from 'src/config/app-config.service';
+import { dataSourceOptions } from 'src/database/data-source-options';
 import { seedBillingData } from 'src/modules/billing/seed-billing-data';
 import { resolveDateRange } from 'src/modules/generators/date-ranges/resolve-date-range';
+import { BrowserPool } from 'src/modules/generators/pdf/browser-pool';
 import { invoiceSummaryQuery } from 'src/modules/generators/report-data/invoice-summary.query';
 import type { ReportQuery } from 'src/modules/generators/report-data/report-query';
-import { csvReportWriter } from 'src/modules/generators/writers/csv-report.writer';
-import { CsvRowsWriter } from 'src/modules/generators/writers/csv-rows.writer';
-import { xlsxReportWriter } from 'src/modules/generators/writers/xlsx-report.writer';
 import { freshBenchDatabase } from './bench-db';
+import {
+  copyReference,
+  json2csvCsv,
+  measure,
+  workerCsv,
+  workerPdf,
+  workerXlsx,
+} from './generate-paths';
+import { sampleTreeMemory } from 'test/utils/process-tree-rss';
 
 // npm run bench:generate — invoice rows of one org (among two) to CSV and styled XLSX, against
-// PostgreSQL's own COPY (same query) TO STDOUT (FORMAT csv) measured in the same run.
+// PostgreSQL's own COPY (same query) TO STDOUT (FORMAT csv) measured in the same run, then
+// 5,000 and 50,000 rows to PDF with Chromium's peak RSS. BENCH_PDF=0 skips the PDFs.
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SMALL = Math.min(100_000, ROWS);
+const PDF_ROWS = process.env.BENCH_PDF === '0' ? [] : [5_000, 50_000];
 const ORG = '00000000-0000-4000-8000-0000000be4c1';
 const OTHER = '00000000-0000-4000-8000-0000000be4c2';
 
@@ -25,33 +34,52 @@ async function main(): Promise<void> {
   const url = await freshBenchDatabase('scheduled_reports_bench_gen');
   const db = new Client({ connectionString: url });
   await db.connect();
+  const dataSource = await new DataSource(dataSourceOptions(url)).initialize();
   const seedStart = performance.now();
   await seedBillingData(db, { orgId: ORG, invoices: ROWS, usageEvents: 0 });
   await seedBillingData(db, { orgId: OTHER, invoices: ROWS, usageEvents: 0 });
+  // Hint bits set and statistics fresh, so the first measurement does not pay for the seed.
+  await db.query('VACUUM ANALYZE invoices, customers');
   console.log(
-    `seeded 2 × ${ROWS.toLocaleString()} invoices in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+    `seeded 2 × ${ROWS.toLocaleString()} invoices in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; load ${loadavg()}`,
   );
 
-  for (const limit of [SMALL, ROWS]) {
+  for (const limit of [...new Set([SMALL, ROWS])]) {
     const query = allInvoices(limit);
     const copy = await measure(() => copyReference(db, query));
-    const csv = await measure(() => ourCsv(db, query));
-    const json2csv = await measure(() => json2csvCsv(db, query));
-    const xlsx = await measure(() => ourXlsx(db, query));
-    console.log(`\n${limit.toLocaleString()} rows`);
+    const csv = await measure(() => workerCsv(dataSource, query));
+    const json2csv = limit === SMALL ? await measure(() => json2csvCsv(db, query)) : undefined;
+    const xlsx = await measure(() => workerXlsx(dataSource, query));
+    const line = (name: string, m: typeof copy, target: string) =>
+      console.log(
+        `  ${name.padEnd(31)} ${m.seconds.toFixed(2)} s (${rate(limit, m.seconds)} rows/s), ${(m.seconds / copy.seconds).toFixed(2)}× COPY, peak RSS ${m.peakMb} MB (from ${m.startMb} MB)${target}`,
+      );
+    console.log(`\n${limit.toLocaleString()} rows (load ${loadavg()})`);
     console.log(
-      `  COPY … TO STDOUT (FORMAT csv): ${copy.seconds.toFixed(2)} s (${rate(limit, copy.seconds)} rows/s) — the floor`,
+      `  COPY … TO STDOUT (FORMAT csv):  ${copy.seconds.toFixed(2)} s (${rate(limit, copy.seconds)} rows/s) — the floor`,
     );
-    console.log(
-      `  CSV  (array rows + escaper):   ${csv.seconds.toFixed(2)} s (${rate(limit, csv.seconds)} rows/s), ${(csv.seconds / copy.seconds).toFixed(2)}× COPY, peak RSS ${csv.peakMb} MB (target ≤ 1.5×, ≤ 150 MB)`,
-    );
-    console.log(
-      `  CSV  (json2csv, for contrast): ${json2csv.seconds.toFixed(2)} s (${rate(limit, json2csv.seconds)} rows/s), ${(json2csv.seconds / copy.seconds).toFixed(2)}× COPY, peak RSS ${json2csv.peakMb} MB`,
-    );
-    console.log(
-      `  XLSX (exceljs, styled):        ${xlsx.seconds.toFixed(2)} s (${rate(limit, xlsx.seconds)} rows/s), ${(xlsx.seconds / copy.seconds).toFixed(2)}× COPY, peak RSS ${xlsx.peakMb} MB (target ≤ 10×, ≤ 300 MB)`,
-    );
+    line('CSV  (worker: COPY, SQL-side):', csv, ' (target ≤ 1.5×, ≤ 150 MB)');
+    if (json2csv) line('CSV  (json2csv, for contrast):', json2csv, '');
+    line('XLSX (exceljs, styled):', xlsx, ' (target ≤ 10×, ≤ 300 MB)');
   }
+
+  if (PDF_ROWS.length > 0) {
+    const browsers = new BrowserPool({
+      values: { chromiumPath: process.env.CHROMIUM_PATH },
+    } as AppConfigService);
+    const browser = await browsers.getBrowser(); // warm, as in a running worker
+    console.log('');
+    for (const limit of PDF_ROWS) {
+      const stopChromium = sampleTreeMemory(browser.process()?.pid ?? -1, 200);
+      const pdf = await measure(() => workerPdf(dataSource, allInvoices(limit), browsers));
+      const chromium = stopChromium();
+      console.log(
+        `PDF ${limit.toLocaleString()} rows: ${pdf.seconds.toFixed(2)} s (${rate(limit, pdf.seconds)} rows/s), worker peak RSS ${pdf.peakMb} MB, Chromium peak RSS ${chromium.rss} MB summed over its processes (PSS ${chromium.pss} MB; load ${loadavg()})`,
+      );
+    }
+    await browsers.onModuleDestroy();
+  }
+  await dataSource.destroy();
   await db.end();
 }
 
@@ -76,77 +104,11 @@ function allInvoices(limit: number): ReportQuery {
   return { ...query, sql: `${query.sql} LIMIT ${Math.floor(limit)}` };
 }
 
-async function copyReference(db: Client, query: ReportQuery): Promise<void> {
-  // COPY takes no bind parameters: inline them as escaped literals for the reference only.
-  const sql = query.sql.replace(/\$(\d+)/g, (_m, n) => literal(query.params[Number(n) - 1]));
-  await pipelineAsync(db.query(copyTo(`COPY (${sql}) TO STDOUT (FORMAT csv, HEADER)`)), discard());
-}
-
-/** The worker's CSV path: array rows of raw database text through the small escaper. */
-async function ourCsv(db: Client, query: ReportQuery): Promise<void> {
-  await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-  const rows = db.query(
-    new QueryStream(query.sql, query.params, {
-      batchSize: 1000,
-      highWaterMark: 1000,
-      rowMode: 'array',
-      types: { getTypeParser: () => (value: string) => value },
-    }),
-  );
-  await pipelineAsync(rows, new CsvRowsWriter(query.columns), discard());
-  await db.query('COMMIT');
-}
-
-/** The json2csv writer on typed object rows, for comparison. */
-async function json2csvCsv(db: Client, query: ReportQuery): Promise<void> {
-  await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-  const rows = db.query(
-    new QueryStream(query.sql, query.params, { batchSize: 1000, highWaterMark: 1000 }),
-  );
-  await pipelineAsync(rows, csvReportWriter(query.columns), discard());
-  await db.query('COMMIT');
-}
-
-async function ourXlsx(db: Client, query: ReportQuery): Promise<void> {
-  await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-  const rows = db.query(
-    new QueryStream(query.sql, query.params, { batchSize: 1000, highWaterMark: 1000 }),
-  );
-  const { output, done } = xlsxReportWriter(rows as unknown as Readable, query.columns, {
-    title: 'Invoice summary',
-    summary: [{ label: 'Rows', value: 'all' }],
-  });
-  await Promise.all([pipelineAsync(output, discard()), done]);
-  await db.query('COMMIT');
-}
-
-function literal(value: unknown): string {
-  if (value instanceof Date) return `${escapeLiteral(value.toISOString())}::timestamptz`;
-  if (Array.isArray(value)) return `ARRAY[${value.map((v) => escapeLiteral(String(v))).join(',')}]`;
-  return escapeLiteral(String(value));
-}
-
-function discard(): Writable {
-  return new Writable({ write: (_chunk, _encoding, done) => done() });
-}
-
-async function measure(work: () => Promise<void>): Promise<{ seconds: number; peakMb: number }> {
-  global.gc?.();
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  const start = performance.now();
-  try {
-    await work();
-  } finally {
-    clearInterval(sampler);
-  }
-  return {
-    seconds: (performance.now() - start) / 1000,
-    peakMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576),
-  };
-}
-
 const rate = (rows: number, seconds: number) => Math.round(rows / seconds).toLocaleString();
+const loadavg = () =>
+  osLoadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 
 main().catch((error) => {
   console.error(error);
