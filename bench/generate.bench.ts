@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { loadavg as osLoadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import type { AppConfigService } from 'src/config/app-config.service';
+import { databaseUrlFromEnv } from 'src/config/database-url';
 import { dataSourceOptions } from 'src/database/data-source-options';
 import { seedBillingData } from 'src/modules/billing/seed-billing-data';
 import { resolveDateRange } from 'src/modules/generators/date-ranges/resolve-date-range';
@@ -29,30 +32,33 @@ const SMALL = Math.min(100_000, ROWS);
 const PDF_ROWS = process.env.BENCH_PDF === '0' ? [] : [5_000, 50_000];
 const ORG = '00000000-0000-4000-8000-0000000be4c1';
 const OTHER = '00000000-0000-4000-8000-0000000be4c2';
+const DATABASE = 'scheduled_reports_bench_gen';
 
+type Kind = 'copy' | 'csv' | 'json2csv' | 'xlsx' | 'pdf';
+interface Measured {
+  seconds: number;
+  peakMb: number;
+  startMb: number;
+  chromium?: { rss: number; pss: number };
+}
+
+/*
+ * Each measurement runs in a process of its own, so a path's peak RSS is its own and not what an
+ * earlier one (or the seed) left in the heap. BENCH_SEED=0 reuses the last run's database.
+ */
 async function main(): Promise<void> {
-  const url = await freshBenchDatabase('scheduled_reports_bench_gen');
-  const db = new Client({ connectionString: url });
-  await db.connect();
-  const dataSource = await new DataSource(dataSourceOptions(url)).initialize();
-  const seedStart = performance.now();
-  await seedBillingData(db, { orgId: ORG, invoices: ROWS, usageEvents: 0 });
-  await seedBillingData(db, { orgId: OTHER, invoices: ROWS, usageEvents: 0 });
-  // Hint bits set and statistics fresh, so the first measurement does not pay for the seed.
-  await db.query('VACUUM ANALYZE invoices, customers');
-  console.log(
-    `seeded 2 × ${ROWS.toLocaleString()} invoices in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; load ${loadavg()}`,
-  );
-
+  const url =
+    process.env.BENCH_SEED === '0'
+      ? databaseUrlFromEnv().replace(/\/[^/]*$/, `/${DATABASE}`)
+      : await seed();
   for (const limit of [...new Set([SMALL, ROWS])]) {
-    const query = allInvoices(limit);
-    const copy = await measure(() => copyReference(db, query));
-    const csv = await measure(() => workerCsv(dataSource, query));
-    const json2csv = limit === SMALL ? await measure(() => json2csvCsv(db, query)) : undefined;
-    const xlsx = await measure(() => workerXlsx(dataSource, query));
-    const line = (name: string, m: typeof copy, target: string) =>
+    const copy = await inChild(url, 'copy', limit);
+    const csv = await inChild(url, 'csv', limit);
+    const json2csv = limit === SMALL ? await inChild(url, 'json2csv', limit) : undefined;
+    const xlsx = await inChild(url, 'xlsx', limit);
+    const line = (name: string, m: Measured, target: string) =>
       console.log(
-        `  ${name.padEnd(31)} ${m.seconds.toFixed(2)} s (${rate(limit, m.seconds)} rows/s), ${(m.seconds / copy.seconds).toFixed(2)}× COPY, peak RSS ${m.peakMb} MB (from ${m.startMb} MB)${target}`,
+        `  ${name.padEnd(31)} ${m.seconds.toFixed(2)} s (${rate(limit, m.seconds)} rows/s), ${(m.seconds / copy.seconds).toFixed(2)}× COPY, peak RSS ${m.peakMb} MB (${m.startMb} MB before)${target}`,
       );
     console.log(`\n${limit.toLocaleString()} rows (load ${loadavg()})`);
     console.log(
@@ -62,25 +68,76 @@ async function main(): Promise<void> {
     if (json2csv) line('CSV  (json2csv, for contrast):', json2csv, '');
     line('XLSX (exceljs, styled):', xlsx, ' (target ≤ 10×, ≤ 300 MB)');
   }
+  if (PDF_ROWS.length > 0) console.log('');
+  for (const limit of PDF_ROWS) {
+    const pdf = await inChild(url, 'pdf', limit);
+    console.log(
+      `PDF ${limit.toLocaleString()} rows: ${pdf.seconds.toFixed(2)} s (${rate(limit, pdf.seconds)} rows/s), worker peak RSS ${pdf.peakMb} MB, Chromium peak RSS ${pdf.chromium?.rss} MB summed over its processes (PSS ${pdf.chromium?.pss} MB; load ${loadavg()})`,
+    );
+  }
+}
 
-  if (PDF_ROWS.length > 0) {
+async function seed(): Promise<string> {
+  const url = await freshBenchDatabase(DATABASE);
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  const started = performance.now();
+  await seedBillingData(db, { orgId: ORG, invoices: ROWS, usageEvents: 0 });
+  await seedBillingData(db, { orgId: OTHER, invoices: ROWS, usageEvents: 0 });
+  // Hint bits set and statistics fresh, so the first measurement does not pay for the seed.
+  await db.query('VACUUM ANALYZE invoices, customers');
+  await db.end();
+  console.log(
+    `seeded 2 × ${ROWS.toLocaleString()} invoices in ${((performance.now() - started) / 1000).toFixed(1)} s; load ${loadavg()}`,
+  );
+  return url;
+}
+
+async function inChild(url: string, kind: Kind, limit: number): Promise<Measured> {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', __filename],
+    { env: { ...process.env, BENCH_CHILD: JSON.stringify({ url, kind, limit }) } },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.pipe(process.stderr);
+  const [code] = (await once(child, 'close')) as [number];
+  const result = out.split('\n').find((line) => line.startsWith('{'));
+  if (code !== 0 || !result) throw new Error(`${kind} ${limit} failed (exit ${code}): ${out}`);
+  return JSON.parse(result) as Measured;
+}
+
+/** One measurement, in this (child) process; prints its result as one JSON line. */
+async function measureOne(url: string, kind: Kind, limit: number): Promise<void> {
+  const query = allInvoices(limit);
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  const dataSource = await new DataSource(dataSourceOptions(url)).initialize();
+  let result: Measured;
+  if (kind === 'pdf') {
     const browsers = new BrowserPool({
       values: { chromiumPath: process.env.CHROMIUM_PATH },
     } as AppConfigService);
-    const browser = await browsers.getBrowser(); // warm, as in a running worker
-    console.log('');
-    for (const limit of PDF_ROWS) {
-      const stopChromium = sampleTreeMemory(browser.process()?.pid ?? -1, 200);
-      const pdf = await measure(() => workerPdf(dataSource, allInvoices(limit), browsers));
-      const chromium = stopChromium();
-      console.log(
-        `PDF ${limit.toLocaleString()} rows: ${pdf.seconds.toFixed(2)} s (${rate(limit, pdf.seconds)} rows/s), worker peak RSS ${pdf.peakMb} MB, Chromium peak RSS ${chromium.rss} MB summed over its processes (PSS ${chromium.pss} MB; load ${loadavg()})`,
-      );
-    }
+    // Warm, as in a worker that has printed before: the first print of a browser pays its start.
+    await browsers.renderPdf('<p>warm</p>', {});
+    const browser = await browsers.getBrowser();
+    const stopChromium = sampleTreeMemory(browser.process()?.pid ?? -1, 200);
+    result = await measure(() => workerPdf(dataSource, query, browsers));
+    result.chromium = stopChromium();
     await browsers.onModuleDestroy();
+  } else {
+    const paths: Record<Exclude<Kind, 'pdf'>, () => Promise<void>> = {
+      copy: () => copyReference(db, query),
+      csv: () => workerCsv(dataSource, query),
+      json2csv: () => json2csvCsv(db, query),
+      xlsx: () => workerXlsx(dataSource, query),
+    };
+    result = await measure(paths[kind]);
   }
   await dataSource.destroy();
   await db.end();
+  console.log(JSON.stringify(result));
 }
 
 /** The invoice_summary query over all of the org's invoices, limited to `limit` rows. */
@@ -110,7 +167,10 @@ const loadavg = () =>
     .map((n) => n.toFixed(2))
     .join(' ');
 
-main().catch((error) => {
+const child = process.env.BENCH_CHILD
+  ? (JSON.parse(process.env.BENCH_CHILD) as { url: string; kind: Kind; limit: number })
+  : undefined;
+(child ? measureOne(child.url, child.kind, child.limit) : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });
