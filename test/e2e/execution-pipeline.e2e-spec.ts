@@ -93,7 +93,10 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
       status: 'completed',
       scheduled_for: '2026-11-30T09:00:00.000Z',
       retry_count: 0,
-      deliveries: [],
+      // One delivery per recipient, created with the completion (delivery has its own tests).
+      deliveries: [
+        { recipient_type: 'email', recipient_value: 'finance@acme.example' },
+      ],
       metadata: {
         filters_applied: {
           date_range: { preset: 'last_7_days', from: '2026-11-23', to: '2026-11-29' },

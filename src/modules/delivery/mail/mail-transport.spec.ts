@@ -164,4 +164,16 @@ describe('MailTransport', () => {
     await expect(attempt).rejects.toBeInstanceOf(RetryableDeliveryError);
     expect(content.destroyed).toBe(true);
   });
+
+  it('refuses at once, as a retry, once the mailer closed its pool (shutdown), instead of hanging', async () => {
+    const { MailerService: RealMailer } = jest.requireActual('@nestjs-modules/mailer');
+    const mailer = new RealMailer({
+      transport: { host: '127.0.0.1', port: 9, pool: true, ignoreTLS: true },
+    }) as MailerService;
+    await (mailer as unknown as { onModuleDestroy(): Promise<void> }).onModuleDestroy();
+    const config = { values: { mail: { from: 'reports@acme.io' } } } as AppConfigService;
+    const started = Date.now();
+    await expect(new MailTransport(mailer, config).send(mail)).rejects.toThrow(/shutting down/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
 });

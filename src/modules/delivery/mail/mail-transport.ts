@@ -152,24 +152,32 @@ export class MailTransport {
   }
 
   async send(mail: OutgoingMail): Promise<MailAccepted> {
+    if (this.poolClosed()) {
+      // Nest closes the mailer (onModuleDestroy) before Bull stops its workers; nodemailer's
+      // closed pool drops new messages without ever calling back, which would hang shutdown.
+      mail.attachment?.content.destroy();
+      throw new RetryableDeliveryError('the mail transport is shutting down; a retry will send it');
+    }
     const messageId = messageIdFor(mail.messageKey, this.from);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(mail.headers ?? {})) {
       headers[name] = headerSafe(value, 2000);
     }
     try {
-      const info = (await this.mailer.sendMail({
-        from: { name: headerSafe(mail.fromName, 100), address: fromAddress(this.from) },
-        to: mail.to.name
-          ? { name: headerSafe(mail.to.name, 100), address: headerSafe(mail.to.address) }
-          : headerSafe(mail.to.address),
-        subject: headerSafe(mail.subject),
-        html: mail.html,
-        text: mail.text,
-        messageId,
-        headers,
-        attachments: mail.attachment ? [mail.attachment] : [],
-      })) as { response?: string };
+      const info = (await withDeadline(
+        this.mailer.sendMail({
+          from: { name: headerSafe(mail.fromName, 100), address: fromAddress(this.from) },
+          to: mail.to.name
+            ? { name: headerSafe(mail.to.name, 100), address: headerSafe(mail.to.address) }
+            : headerSafe(mail.to.address),
+          subject: headerSafe(mail.subject),
+          html: mail.html,
+          text: mail.text,
+          messageId,
+          headers,
+          attachments: mail.attachment ? [mail.attachment] : [],
+        }),
+      )) as { response?: string };
       return { messageId, response: firstLine(info.response ?? '') };
     } catch (error) {
       throw toDeliveryError(error);
@@ -178,4 +186,26 @@ export class MailTransport {
       mail.attachment?.content.destroy();
     }
   }
+
+  private poolClosed(): boolean {
+    const mailer = this.mailer as unknown as {
+      transporter?: { transporter?: { _closed?: boolean } };
+    };
+    return mailer.transporter?.transporter?._closed === true;
+  }
+}
+
+/** Longer than nodemailer's own connect + greeting + socket timeouts: a backstop, not a limit. */
+const SEND_DEADLINE_MS = 90_000;
+
+function withDeadline<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new RetryableDeliveryError('the SMTP send did not finish within 90 s')),
+      SEND_DEADLINE_MS,
+    );
+    timer.unref();
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
