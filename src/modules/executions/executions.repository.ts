@@ -116,4 +116,18 @@ export class ExecutionsRepository {
       take: limit,
     });
   }
+
+  /** Counts one more re-enqueue of a run whose job was lost while running; the new count. */
+  async countRequeue(orgId: string, id: string): Promise<number> {
+    const rows: [{ requeues: number }[], number] = await this.dataSource.query(
+      `UPDATE report_executions
+          SET metadata = jsonb_set(metadata, '{requeues}',
+                to_jsonb(COALESCE((metadata->>'requeues')::int, 0) + 1)),
+              updated_at = now()
+        WHERE id = $1 AND organization_id = $2 AND status = 'running'
+        RETURNING (metadata->>'requeues')::int AS requeues`,
+      [id, orgId],
+    );
+    return rows[0][0]?.requeues ?? 0;
+  }
 }

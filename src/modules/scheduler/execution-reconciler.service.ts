@@ -2,11 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { Clock } from 'src/common/clock';
 import { AppConfigService } from 'src/config/app-config.service';
+import { FailureNoticesService } from 'src/modules/delivery/notices/failure-notices.service';
+import { ExecutionStateRepository } from 'src/modules/executions/execution-state.repository';
 import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
 import { ExecutionQueue } from 'src/queue/execution-queue';
 
 const PENDING_GRACE_MS = 10_000;
 const BATCH = 500;
+/** A run whose job died this many times while running (it kills its worker) is given up. */
+export const MAX_REQUEUES = 3;
 
 /**
  * The outbox's other half: finds executions whose job Redis does not hold (the process died
@@ -23,6 +27,8 @@ export class ExecutionReconcilerService {
     private readonly queue: ExecutionQueue,
     private readonly config: AppConfigService,
     private readonly clock: Clock,
+    private readonly state: ExecutionStateRepository,
+    private readonly notices: FailureNoticesService,
   ) {}
 
   @Interval('execution-reconciler', 10_000)
@@ -53,8 +59,29 @@ export class ExecutionReconcilerService {
     for (const execution of candidates) {
       if (!(await this.queue.hasJob(execution.id))) orphans.push(execution);
     }
-    for (const orphan of orphans) await this.queue.forget(orphan.id);
-    if (orphans.length > 0 && !(await this.queue.enqueue(orphans, 'scheduled'))) return 0;
-    return orphans.length;
+    const requeue = [];
+    for (const orphan of orphans) {
+      if (orphan.status === 'running' && (await this.givenUp(orphan))) continue;
+      await this.queue.forget(orphan.id);
+      requeue.push(orphan);
+    }
+    if (requeue.length > 0 && !(await this.queue.enqueue(requeue, 'scheduled'))) return 0;
+    return requeue.length;
+  }
+
+  /**
+   * A running run without a job lost it (its worker died and Bull gave up on the stalled job).
+   * Requeued a few times at most: a report that crashes every worker it meets must not loop.
+   */
+  private async givenUp(execution: { id: string; organization_id: string }): Promise<boolean> {
+    const orgId = execution.organization_id;
+    const requeues = await this.executions.countRequeue(orgId, execution.id);
+    if (requeues <= MAX_REQUEUES) return false;
+    const message = `gave up: the job's worker stopped (crashed or was killed) ${requeues} times while generating this report`;
+    if (await this.state.fail(orgId, execution.id, null, message)) {
+      this.logger.warn(`execution ${execution.id}: ${message}`);
+      await this.notices.executionFailed(orgId, execution.id);
+    }
+    return true;
   }
 }

@@ -1,0 +1,65 @@
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import {
+  ExecutionReconcilerService,
+  MAX_REQUEUES,
+} from 'src/modules/scheduler/execution-reconciler.service';
+import { GENERATION_QUEUE } from 'src/queue/queue.constants';
+import { newOrg } from 'test/factories';
+import { useManualTicks } from 'test/utils/manual-ticks';
+import { createTestApp, TestApp } from 'test/utils/test-app';
+
+jest.setTimeout(60_000);
+
+// A scheduler process only: what it enqueues stays waiting, so the test decides when a job is lost.
+describe('execution reconciler', () => {
+  let t: TestApp;
+  let queue: Queue;
+  let reconciler: ExecutionReconcilerService;
+
+  beforeAll(async () => {
+    t = await createTestApp({ role: 'scheduler' });
+    useManualTicks(t.app);
+    queue = t.app.get<Queue>(getQueueToken(GENERATION_QUEUE));
+    reconciler = t.app.get(ExecutionReconcilerService);
+  });
+  afterAll(() => t.close());
+
+  it('requeues a running run whose job was lost, but gives up on one that keeps killing its worker', async () => {
+    const orgId = (await newOrg(t.db)).id;
+    const [schedule] = await t.db.query(
+      `INSERT INTO scheduled_reports (organization_id, created_by, name, report_type, schedule_config, output_format, status)
+       VALUES ($1, 'someone', 'crashy', 'invoice_summary', '{"cadence":"daily","time":"09:00","timezone":"UTC"}', 'csv', 'paused')
+       RETURNING id`,
+      [orgId],
+    );
+    const [execution] = await t.db.query(
+      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for, status, started_at)
+       VALUES ($1, $2, 'manual', now(), 'running', now() - interval '1 hour') RETURNING id`,
+      [orgId, schedule.id],
+    );
+    const state = async () =>
+      (
+        await t.db.query(
+          `SELECT status, error_message, metadata->>'requeues' AS requeues FROM report_executions WHERE id = $1`,
+          [execution.id],
+        )
+      )[0];
+
+    for (let requeue = 1; requeue <= MAX_REQUEUES; requeue += 1) {
+      await reconciler.reconcile();
+      expect(await queue.getJob(execution.id)).not.toBeNull();
+      expect(await state()).toMatchObject({ status: 'running', requeues: String(requeue) });
+      await (await queue.getJob(execution.id))!.remove(); // the worker dies with it, again
+    }
+    await reconciler.reconcile();
+    expect(await queue.getJob(execution.id)).toBeNull();
+    const final = await state();
+    expect(final.status).toBe('failed');
+    expect(final.error_message).toMatch(/gave up: the job's worker stopped .* 4 times/);
+    const notices = await t.db.query(`SELECT kind FROM notices WHERE subject_id = $1`, [
+      execution.id,
+    ]);
+    expect(notices).toEqual([{ kind: 'execution_failed' }]);
+  });
+});
