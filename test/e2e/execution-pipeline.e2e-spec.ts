@@ -94,9 +94,7 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
       scheduled_for: '2026-11-30T09:00:00.000Z',
       retry_count: 0,
       // One delivery per recipient, created with the completion (delivery has its own tests).
-      deliveries: [
-        { recipient_type: 'email', recipient_value: 'finance@acme.example' },
-      ],
+      deliveries: [{ recipient_type: 'email', recipient_value: 'finance@acme.example' }],
       metadata: {
         filters_applied: {
           date_range: { preset: 'last_7_days', from: '2026-11-23', to: '2026-11-29' },
