@@ -1,13 +1,12 @@
-import { Client } from 'pg';
-import { seedBillingData } from 'src/modules/billing/seed-billing-data';
 import { newMember, newOrg, scheduleBody, TestMember } from 'test/factories';
 import { settledDeliveries } from 'test/utils/deliveries';
 import { clientFor, rawBody } from 'test/utils/http-client';
 import { useManualTicks } from 'test/utils/manual-ticks';
 import { runReportNow } from 'test/utils/run-report';
 import { headerValues, SmtpInbox, startSmtpInbox } from 'test/utils/smtp-inbox';
+import { seedOrgData } from 'test/utils/seed-org';
 import { createTestApp, TestApp } from 'test/utils/test-app';
-import { TEST_DATABASE_URL } from 'test/utils/test-env';
+
 import { waitFor } from 'test/utils/wait-for';
 
 jest.setTimeout(120_000);
@@ -28,13 +27,7 @@ describe('email delivery against a real SMTP server', () => {
     useManualTicks(t.app);
     orgId = (await newOrg(t.db)).id;
     editor = newMember(orgId, { roles: ['editor'] });
-    const client = new Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    try {
-      await seedBillingData(client, { orgId, invoices: 300, usageEvents: 50, customers: 10 });
-    } finally {
-      await client.end();
-    }
+    await seedOrgData({ orgId, invoices: 300, usageEvents: 50, customers: 10 });
   });
   afterAll(async () => {
     await t.close();

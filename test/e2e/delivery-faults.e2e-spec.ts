@@ -1,14 +1,13 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
-import { Client } from 'pg';
-import { seedBillingData } from 'src/modules/billing/seed-billing-data';
 import { DELIVER_JOB, DELIVERY_QUEUE } from 'src/queue/queue.constants';
 import { newMember, newOrg, TestMember } from 'test/factories';
 import { settledDeliveries } from 'test/utils/deliveries';
 import { runReportNow } from 'test/utils/run-report';
 import { SmtpInbox, startSmtpInbox } from 'test/utils/smtp-inbox';
+import { seedOrgData } from 'test/utils/seed-org';
 import { createTestApp, TestApp } from 'test/utils/test-app';
-import { TEST_DATABASE_URL } from 'test/utils/test-env';
+
 import { waitFor } from 'test/utils/wait-for';
 import { WorkerProcess } from 'test/utils/worker-process';
 
@@ -26,13 +25,7 @@ describe('delivery under failure: killed workers and duplicate jobs', () => {
     api = await createTestApp({ role: 'api', env: { SMTP_URL: inbox.url } });
     const orgId = (await newOrg(api.db)).id;
     editor = newMember(orgId, { roles: ['editor'] });
-    const client = new Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    try {
-      await seedBillingData(client, { orgId, invoices: 100, usageEvents: 10, customers: 5 });
-    } finally {
-      await client.end();
-    }
+    await seedOrgData({ orgId, invoices: 100, usageEvents: 10, customers: 5 });
   });
   afterAll(async () => {
     await api.close();

@@ -4,15 +4,14 @@ import { existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { Workbook } from 'exceljs';
-import { Client } from 'pg';
-import { seedBillingData } from 'src/modules/billing/seed-billing-data';
 import { RetentionService } from 'src/modules/scheduler/retention.service';
 import { newMember, newOrg, scheduleBody, TestMember } from 'test/factories';
 import { FakeClock } from 'test/utils/fake-clock';
 import { clientFor, rawBody } from 'test/utils/http-client';
 import { useManualTicks } from 'test/utils/manual-ticks';
+import { seedOrgData } from 'test/utils/seed-org';
 import { createTestApp, TestApp } from 'test/utils/test-app';
-import { TEST_DATABASE_URL, TEST_STORAGE_DIR } from 'test/utils/test-env';
+import { TEST_STORAGE_DIR } from 'test/utils/test-env';
 import { runReportNow } from 'test/utils/run-report';
 import { waitFor } from 'test/utils/wait-for';
 
@@ -31,13 +30,7 @@ describe('downloads: signed links, retention and limits', () => {
     useManualTicks(t.app);
     orgId = (await newOrg(t.db)).id;
     editor = newMember(orgId, { roles: ['editor'] });
-    const client = new Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    try {
-      await seedBillingData(client, { orgId, invoices: 1000, usageEvents: 100, customers: 20 });
-    } finally {
-      await client.end();
-    }
+    await seedOrgData({ orgId, invoices: 1000, usageEvents: 100, customers: 20 });
   });
   afterAll(() => t.close());
 
@@ -201,13 +194,7 @@ describe('generation limits', () => {
     useManualTicks(t.app);
     const orgId = (await newOrg(t.db)).id;
     editor = newMember(orgId, { roles: ['editor'] });
-    const client = new Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    try {
-      await seedBillingData(client, { orgId, invoices: 500, usageEvents: 10, customers: 10 });
-    } finally {
-      await client.end();
-    }
+    await seedOrgData({ orgId, invoices: 500, usageEvents: 10, customers: 10 });
   });
   afterAll(async () => {
     await t.close();

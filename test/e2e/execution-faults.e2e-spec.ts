@@ -1,15 +1,14 @@
 import { getQueueToken } from '@nestjs/bull';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import type { Queue } from 'bull';
-import { seedBillingData } from 'src/modules/billing/seed-billing-data';
 import { SchedulerService } from 'src/modules/scheduler/scheduler.service';
 import { GENERATION_QUEUE } from 'src/queue/queue.constants';
 import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
 import { FakeClock } from 'test/utils/fake-clock';
+import { seedOrgData } from 'test/utils/seed-org';
 import { createTestApp, TestApp } from 'test/utils/test-app';
-import { TEST_DATABASE_URL, TEST_STORAGE_DIR } from 'test/utils/test-env';
+import { TEST_STORAGE_DIR } from 'test/utils/test-env';
 import { useManualTicks } from 'test/utils/manual-ticks';
 import { waitFor } from 'test/utils/wait-for';
 import { WorkerProcess } from 'test/utils/worker-process';
@@ -65,19 +64,12 @@ describe('execution pipeline under failure', () => {
     api = await createTestApp({ role: 'api', clock });
     orgId = (await newOrg(api.db)).id;
     editor = newMember(orgId, { roles: ['editor'] });
-    const client = new Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    try {
-      // Enough rows that generating takes a few seconds, so a job can be caught mid-flight.
-      await seedBillingData(client, {
-        orgId,
-        invoices: 200_000,
-        usageEvents: 1000,
-        customers: 500,
-      });
-    } finally {
-      await client.end();
-    }
+    await seedOrgData({
+      orgId,
+      invoices: 200_000,
+      usageEvents: 1000,
+      customers: 500,
+    });
   });
   afterAll(() => api.close());
 

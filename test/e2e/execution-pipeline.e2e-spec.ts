@@ -1,13 +1,12 @@
-import { Client } from 'pg';
 import { ExecutionReconcilerService } from 'src/modules/scheduler/execution-reconciler.service';
 import { SchedulerService } from 'src/modules/scheduler/scheduler.service';
-import { seedBillingData } from 'src/modules/billing/seed-billing-data';
 import { newMember, newOrg, scheduleBody, TestMember } from 'test/factories';
 import { FakeClock } from 'test/utils/fake-clock';
 import { parseCsv } from 'test/utils/parse-csv';
 import { startRedis, stopRedis } from 'test/utils/redis-control';
+import { seedOrgData } from 'test/utils/seed-org';
 import { createTestApp, TestApp } from 'test/utils/test-app';
-import { TEST_DATABASE_URL } from 'test/utils/test-env';
+
 import { useManualTicks } from 'test/utils/manual-ticks';
 import { clientFor, rawBody } from 'test/utils/http-client';
 import { waitFor } from 'test/utils/wait-for';
@@ -44,13 +43,7 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
     scheduler = t.app.get(SchedulerService);
     orgId = (await newOrg(t.db)).id;
     editor = newMember(orgId, { roles: ['editor'] });
-    const client = new Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    try {
-      await seedBillingData(client, { orgId, invoices: 3000, usageEvents: 5000, customers: 50 });
-    } finally {
-      await client.end();
-    }
+    await seedOrgData({ orgId, invoices: 3000, usageEvents: 5000, customers: 50 });
   });
   afterAll(async () => {
     startRedis();

@@ -1,12 +1,10 @@
-import { Client } from 'pg';
-import { seedBillingData } from 'src/modules/billing/seed-billing-data';
 import { newMember, newOrg, TestMember } from 'test/factories';
 import { clientFor } from 'test/utils/http-client';
 import { useManualTicks } from 'test/utils/manual-ticks';
 import { runReportNow } from 'test/utils/run-report';
 import { SmtpInbox, startSmtpInbox } from 'test/utils/smtp-inbox';
+import { seedOrgData } from 'test/utils/seed-org';
 import { createTestApp, TestApp } from 'test/utils/test-app';
-import { TEST_DATABASE_URL } from 'test/utils/test-env';
 
 jest.setTimeout(120_000);
 
@@ -25,13 +23,7 @@ describe('failure notices and the automatic pause', () => {
     useManualTicks(t.app);
     const orgId = (await newOrg(t.db)).id;
     editor = newMember(orgId, { roles: ['editor'] });
-    const client = new Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    try {
-      await seedBillingData(client, { orgId, invoices: 200, usageEvents: 20, customers: 5 });
-    } finally {
-      await client.end();
-    }
+    await seedOrgData({ orgId, invoices: 200, usageEvents: 20, customers: 5 });
   });
   afterAll(async () => {
     await t.close();
