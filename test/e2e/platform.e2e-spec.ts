@@ -21,6 +21,9 @@ describe('health, errors and the OpenAPI document', () => {
     const res = await t.http().get('/metrics').expect(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.text).toContain('scheduled_reports_executions{status="pending"}');
+    expect(res.text).toContain(
+      'scheduled_reports_deliveries{recipient_type="webhook",status="bounced"}',
+    );
     expect(res.text).toContain('scheduled_reports_process_cpu_seconds_total');
   });
 

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 
 /**
  * Prometheus metrics: process defaults plus the queue-depth view that matters to an
- * operator (executions by status, schedules due and overdue), read from the database so
+ * operator (executions and deliveries by status, schedules overdue), read from the database so
  * every API process reports the same numbers.
  */
 @Injectable()
@@ -27,6 +27,26 @@ export class MetricsService {
         executions.reset();
         for (const status of ['pending', 'running', 'completed', 'failed']) {
           executions.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+        }
+      },
+    });
+    const deliveries = new Gauge({
+      name: 'scheduled_reports_deliveries',
+      help: 'Deliveries by recipient type and status (last 24 hours); pending is the backlog',
+      labelNames: ['recipient_type', 'status'],
+      registers: [this.registry],
+      collect: async () => {
+        const rows: { recipient_type: string; status: string; n: number }[] =
+          await this.dataSource.query(
+            `SELECT recipient_type, status, count(*)::int AS n FROM report_deliveries
+              WHERE created_at > now() - interval '24 hours' GROUP BY recipient_type, status`,
+          );
+        deliveries.reset();
+        for (const type of ['email', 'user_id', 'slack_channel', 'webhook']) {
+          for (const status of ['pending', 'sent', 'failed', 'bounced', 'skipped']) {
+            const n = rows.find((r) => r.recipient_type === type && r.status === status)?.n ?? 0;
+            deliveries.set({ recipient_type: type, status }, n);
+          }
         }
       },
     });
