@@ -1,5 +1,9 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import puppeteer, { type Browser, type Page, type PDFOptions } from 'puppeteer';
+import type { Browser, Page, PDFOptions, PuppeteerNode } from 'puppeteer';
+import { lazyModule } from 'src/common/lazy-module';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (lazyModule)
+const puppeteer = lazyModule<PuppeteerNode>(() => require('puppeteer').default);
 import { AppConfigService } from 'src/config/app-config.service';
 
 const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
@@ -107,7 +111,7 @@ export class BrowserPool implements OnModuleDestroy {
 
   private launch(): Promise<Browser> {
     const executablePath = this.config.values.chromiumPath ?? DEFAULT_CHROMIUM_PATH;
-    const launched = puppeteer
+    const launched = puppeteer()
       .launch({ executablePath, headless: true, args: LAUNCH_ARGS })
       .then((browser) => {
         browser.once('disconnected', () => {

@@ -2,7 +2,11 @@ import Handlebars from 'handlebars';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import type { PDFDocument } from 'pdf-lib';
+import { lazyModule } from 'src/common/lazy-module';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (lazyModule)
+const pdfLib = lazyModule<typeof import('pdf-lib')>(() => require('pdf-lib'));
 import type { ReportColumn } from 'src/modules/generators/report-types/report-type-provider';
 import type { BrowserPool } from './browser-pool';
 
@@ -108,7 +112,7 @@ async function writeDocument(
 
   let merged: PDFDocument | undefined;
   const append = async (bytes: Uint8Array) => {
-    const chunk = await PDFDocument.load(bytes);
+    const chunk = await pdfLib().PDFDocument.load(bytes);
     // A single-chunk report keeps Chromium's document, and with it the tags.
     if (!merged) {
       merged = chunk;
@@ -169,6 +173,7 @@ async function writeDocument(
 
 /** "Page N of M" centred in the bottom margin of every page, after merging so M is the total. */
 async function stampPageNumbers(document: PDFDocument): Promise<void> {
+  const { rgb, StandardFonts } = pdfLib();
   const font = await document.embedFont(StandardFonts.Helvetica);
   const pages = document.getPages();
   const size = 8;

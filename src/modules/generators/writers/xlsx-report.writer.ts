@@ -1,4 +1,8 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazyModule } from 'src/common/lazy-module';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (lazyModule)
+const exceljs = lazyModule<typeof ExcelJS>(() => require('exceljs'));
 import { EventEmitter, once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import type { ReportColumn } from 'src/modules/generators/report-types/report-type-provider';
@@ -83,7 +87,7 @@ async function writeWorkbook(
   options: XlsxReportOptions & { sheetRowLimit: number },
   output: PassThrough,
 ): Promise<number> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new (exceljs().stream.xlsx.WorkbookWriter)({
     stream: output,
     // Shared strings are held in memory until the end; inline strings stream out with the row.
     useSharedStrings: false,
