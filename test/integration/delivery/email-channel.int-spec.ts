@@ -12,60 +12,32 @@ import { MailModule } from 'src/modules/delivery/mail/mail.module';
 import { NoticeMailer } from 'src/modules/delivery/mail/notice-mailer';
 import { startSmtpInbox, type SmtpInbox, headerValues } from 'test/utils/smtp-inbox';
 import { testAppEnv } from 'test/utils/test-env';
+import { newDeliveryContext } from 'test/factories/delivery-context';
 
 const FILE = randomBytes(256 * 1024);
 /** As long as a real signed token, so a folded header line would show. */
 const UNSUBSCRIBE_URL = `https://reports.example/api/unsubscribe/${'x'.repeat(220)}.sig`;
 
 function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return {
-    deliveryId: randomUUID(),
-    attempt: 1,
-    recipient: {
-      type: 'user_id',
-      value: 'u-eve',
-      email: 'eve@example.com',
-      name: 'Eve Example',
-      timezone: 'Europe/Berlin',
-    },
-    organization: {
-      id: randomUUID(),
-      name: 'Acme',
-      brandName: 'Acme Billing',
-      attachmentLimitBytes: 10 * 1024 * 1024,
-      slackBotToken: null,
-      webhookSecrets: [],
-    },
-    schedule: {
-      id: randomUUID(),
-      name: 'Weekly invoices',
-      reportType: 'invoice_summary',
-      outputFormat: 'pdf',
-      timezone: 'Europe/Berlin',
-      createdBy: 'u-1',
-    },
+  return newDeliveryContext({
+    recipient: { type: 'user_id', value: 'u-eve', name: 'Eve Example' },
+    organization: { id: randomUUID() },
+    schedule: { id: randomUUID(), outputFormat: 'pdf' },
     execution: {
       id: randomUUID(),
-      trigger: 'schedule',
-      scheduledFor: new Date('2026-11-09T08:00:00Z'),
-      completedAt: new Date('2026-11-09T08:00:05Z'),
       dataAsOf: new Date('2026-11-09T08:00:01Z'),
       rowsGenerated: 42,
       fileSize: FILE.length,
       fileName: 'Weekly_2026-11-09.pdf',
       contentType: 'application/pdf',
-      period: { from: '2026-11-02', to: '2026-11-08' },
-      resource: {},
     },
     downloadUrl: 'https://reports.example/api/files/download-token',
     linkExpiresAt: new Date('2026-11-16T08:00:00Z'),
     unsubscribeUrl: UNSUBSCRIBE_URL,
     historyUrl: 'https://reports.example/api/scheduled-reports/s/executions',
     openFile: async () => Readable.from([FILE.subarray(0, 1000), FILE.subarray(1000)]),
-    memory: {},
-    remember: async () => undefined,
     ...overrides,
-  };
+  });
 }
 
 describe('EmailChannel against a real SMTP server', () => {

@@ -1,58 +1,28 @@
-import { Readable } from 'node:stream';
 import type { DeliveryContext } from 'src/modules/delivery/delivery-channel';
 import { PermanentDeliveryError } from 'src/modules/delivery/delivery.errors';
 import { MailTemplates } from 'src/modules/delivery/mail/mail-templates';
 import type { MailTransport, OutgoingMail } from 'src/modules/delivery/mail/mail-transport';
 import { EmailChannel, reportSubject } from './email.channel';
+import { newDeliveryContext } from 'test/factories/delivery-context';
 
 function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return {
+  return newDeliveryContext({
     deliveryId: '0b7d3c1e-1111-4111-8111-000000000001',
-    attempt: 1,
-    recipient: {
-      type: 'email',
-      value: 'eve@example.com',
-      email: 'eve@example.com',
-      timezone: 'America/New_York',
-    },
-    organization: {
-      id: 'o-1',
-      name: 'Acme',
-      brandName: 'Acme Billing',
-      attachmentLimitBytes: 1000,
-      slackBotToken: null,
-      webhookSecrets: [],
-    },
-    schedule: {
-      id: 's-1',
-      name: 'Weekly invoices',
-      reportType: 'invoice_summary',
-      outputFormat: 'csv',
-      timezone: 'America/New_York',
-      createdBy: 'u-1',
-    },
+    recipient: { timezone: 'America/New_York' },
+    organization: { id: 'o-1', attachmentLimitBytes: 1000 },
+    schedule: { timezone: 'America/New_York' },
     execution: {
-      id: 'e-1',
-      trigger: 'schedule',
       scheduledFor: new Date('2026-11-09T14:00:00Z'),
       completedAt: new Date('2026-11-09T14:00:05Z'),
       dataAsOf: new Date('2026-11-09T14:00:01Z'),
       rowsGenerated: 1204,
       fileSize: 1000,
       fileName: 'Weekly_2026-11-09.csv',
-      contentType: 'text/csv',
-      period: { from: '2026-11-02', to: '2026-11-08' },
-      resource: {},
     },
     downloadUrl: 'https://reports.example/api/files/tok',
     linkExpiresAt: new Date('2026-11-16T14:00:00Z'),
-    unsubscribeUrl: 'https://reports.example/api/unsubscribe/utok',
-    historyUrl: 'https://reports.example/api/scheduled-reports/s-1/executions',
-    openFile: async () => Readable.from([Buffer.from('a,b\n1,2\n')]),
-    memory: {},
-    remember: async () => undefined,
     ...overrides,
-  };
+  });
 }
 
 describe('EmailChannel', () => {

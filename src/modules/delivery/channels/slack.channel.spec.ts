@@ -12,6 +12,7 @@ import {
   RetryableDeliveryError,
 } from 'src/modules/delivery/delivery.errors';
 import { FakeSlackApi } from 'test/utils/fake-slack-api';
+import { newDeliveryContext } from 'test/factories/delivery-context';
 
 const TOKEN = 'xoxb-1111-2222-secretsecret';
 const FILE = Buffer.from('id,amount\n1,100\n2,200\n');
@@ -33,46 +34,21 @@ function context(
 ): DeliveryContext & { remembered: Record<string, unknown>[] } {
   const remembered: Record<string, unknown>[] = [];
   const memory = { ...overrides.memory };
-  return {
-    remembered,
+  const base = newDeliveryContext({
     deliveryId: 'd-1',
-    attempt: 1,
     recipient: {
       type: 'slack_channel',
       value: overrides.value ?? 'C0000REPORTS',
-      timezone: 'Europe/Berlin',
+      email: undefined,
     },
     organization: {
-      id: 'org-1',
-      name: 'Acme',
       brandName: 'Acme <Billing>',
       attachmentLimitBytes: overrides.limit ?? 10 * 1024 * 1024,
       slackBotToken: overrides.token === undefined ? TOKEN : overrides.token,
-      webhookSecrets: [],
     },
-    schedule: {
-      id: 's-1',
-      name: overrides.scheduleName ?? 'Weekly invoices',
-      reportType: 'invoice_summary',
-      outputFormat: 'csv',
-      timezone: 'Europe/Berlin',
-      createdBy: 'u-1',
-    },
-    execution: {
-      id: 'e-1',
-      trigger: 'schedule',
-      scheduledFor: new Date('2026-11-09T08:00:00Z'),
-      completedAt: new Date('2026-11-09T08:00:05Z'),
-      dataAsOf: new Date('2026-11-09T08:00:00Z'),
-      rowsGenerated: 1234,
-      fileSize: overrides.fileSize ?? FILE.length,
-      fileName: 'Weekly_invoices_2026-11-09.csv',
-      contentType: 'text/csv',
-      period: { from: '2026-11-02', to: '2026-11-08' },
-      resource: {},
-    },
+    schedule: { name: overrides.scheduleName ?? 'Weekly invoices' },
+    execution: { rowsGenerated: 1234, fileSize: overrides.fileSize ?? FILE.length },
     downloadUrl: 'http://localhost:3000/api/files/tok.en',
-    linkExpiresAt: new Date('2026-11-12T08:00:00Z'),
     unsubscribeUrl: null,
     historyUrl: 'http://localhost:3000/api/scheduled-reports/s-1/executions',
     openFile: async () => Readable.from([FILE]),
@@ -81,7 +57,8 @@ function context(
       remembered.push(facts);
       Object.assign(memory, facts);
     },
-  };
+  });
+  return Object.assign(base, { remembered });
 }
 
 describe('SlackChannel (against a fake Slack API)', () => {

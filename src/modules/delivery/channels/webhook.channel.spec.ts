@@ -9,6 +9,7 @@ import {
 } from 'src/modules/delivery/delivery.errors';
 import { verifyWebhookSignature } from 'src/modules/delivery/webhook-signature';
 import { startWebhookReceiver, type WebhookReceiver } from 'test/utils/webhook-receiver';
+import { newDeliveryContext } from 'test/factories/delivery-context';
 
 const SECRET = 'whsec_current_0123456789';
 const PREVIOUS = 'whsec_previous_9876543210';
@@ -21,47 +22,17 @@ function channelFor(allowHosts: string[] = ['127.0.0.1'], webhookTimeoutMs = 200
 }
 
 function context(url: string, secrets: string[] = [SECRET], attempt = 1): DeliveryContext {
-  return {
+  return newDeliveryContext({
     deliveryId: '6f1c1d5e-0d1a-4c55-9d55-2b1f3f0c9a01',
     attempt,
-    recipient: { type: 'webhook', value: url, timezone: 'Europe/Berlin' },
-    organization: {
-      id: 'org-1',
-      name: 'Acme',
-      brandName: 'Acme',
-      attachmentLimitBytes: 10 * 1024 * 1024,
-      slackBotToken: null,
-      webhookSecrets: secrets,
-    },
-    schedule: {
-      id: 's-1',
-      name: 'Weekly invoices',
-      reportType: 'invoice_summary',
-      outputFormat: 'csv',
-      timezone: 'Europe/Berlin',
-      createdBy: 'u-1',
-    },
-    execution: {
-      id: 'e-1',
-      trigger: 'schedule',
-      scheduledFor: new Date('2026-11-09T08:00:00Z'),
-      completedAt: new Date('2026-11-09T08:00:05Z'),
-      dataAsOf: new Date('2026-11-09T08:00:00Z'),
-      rowsGenerated: 12,
-      fileSize: 345,
-      fileName: 'Weekly_invoices_2026-11-09.csv',
-      contentType: 'text/csv',
-      period: { from: '2026-11-02', to: '2026-11-08' },
-      resource: { id: 'e-1', status: 'completed', file_size: 345 },
-    },
+    recipient: { type: 'webhook', value: url, email: undefined },
+    organization: { brandName: 'Acme', webhookSecrets: secrets },
+    execution: { fileSize: 345, resource: { id: 'e-1', status: 'completed', file_size: 345 } },
     downloadUrl: 'http://localhost:3000/api/files/tok.en',
-    linkExpiresAt: new Date('2026-11-12T08:00:00Z'),
     unsubscribeUrl: null,
     historyUrl: 'http://localhost:3000/api/scheduled-reports/s-1/executions',
     openFile: async () => Readable.from([Buffer.from('a,b\n')]),
-    memory: {},
-    remember: async () => undefined,
-  };
+  });
 }
 
 const failure = (promise: Promise<unknown>) => promise.then(() => null).catch((e: unknown) => e);
