@@ -90,9 +90,11 @@ describe('email delivery against a real SMTP server', () => {
     const admin = newMember(orgId, { roles: ['admin'] });
     await as(admin).put('/api/admin/settings', { attachment_limit_bytes: 10 }).expect(200);
     try {
-      const execution = await runReportNow(t, editor);
+      const execution = await runReportNow(t, editor, {
+        recipients: [{ type: 'email', value: 'big-file@acme.example' }],
+      });
       await settledDeliveries(t, execution.id);
-      const [message] = await inbox.waitForMessages(1);
+      const [message] = await inbox.waitForMessagesTo('big-file@acme.example');
       expect(message.parsed.attachments).toHaveLength(0);
       const link = /https?:\/\/\S+\/api\/files\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/.exec(
         message.parsed.text ?? '',
@@ -110,7 +112,7 @@ describe('email delivery against a real SMTP server', () => {
     const body = { recipients: [{ type: 'email', value: 'leaver@acme.example' }] };
     const first = await runReportNow(t, editor, body);
     await settledDeliveries(t, first.id);
-    const [message] = await inbox.waitForMessages(1);
+    const [message] = await inbox.waitForMessagesTo('leaver@acme.example');
     const url = headerValues(message, 'List-Unsubscribe')[0].slice(1, -1);
     const path = new URL(url).pathname;
 
@@ -162,7 +164,7 @@ describe('email delivery against a real SMTP server', () => {
   });
 
   it('4xx then success is retried; 5xx bounces, tells the creator, and resend-failed serves only it', async () => {
-    inbox.failNextRecipients(451, '4.3.0 try again later', 1);
+    inbox.failNextRecipients(451, '4.3.0 try again later', 1, 'greylisted@acme.example');
     const retried = await runReportNow(t, editor, {
       recipients: [{ type: 'email', value: 'greylisted@acme.example' }],
     });
@@ -170,7 +172,7 @@ describe('email delivery against a real SMTP server', () => {
     expect(ok).toMatchObject({ status: 'sent', attempts: 2 });
 
     inbox.clear();
-    inbox.failNextRecipients(550, '5.1.1 mailbox unavailable', 1);
+    inbox.failNextRecipients(550, '5.1.1 mailbox unavailable', 1, 'gone@acme.example');
     const bounced = await runReportNow(t, editor, {
       recipients: [{ type: 'email', value: 'gone@acme.example' }],
     });
@@ -178,7 +180,7 @@ describe('email delivery against a real SMTP server', () => {
     expect(row.status).toBe('bounced');
     expect(row.attempts).toBe(1);
     expect(row.error_message).toContain('550');
-    const notices = await inbox.waitForMessages(1);
+    const notices = await inbox.waitForMessagesTo(editor.email);
     const notice = notices.find((m) => m.envelope.to.includes(editor.email));
     expect(notice?.parsed.text).toContain('gone@acme.example');
 

@@ -102,7 +102,7 @@ describe('Slack delivery through the pipeline, against a local Slack Web API', (
     const [delivery] = await settledDeliveries(t, execution.id);
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
     expect(delivery.error_message).toMatch(/not_in_channel|not in the channel/i);
-    const [notice] = await inbox.waitForMessages(1);
+    const [notice] = await inbox.waitForMessagesTo(editor.email);
     expect(notice.envelope.to).toEqual([editor.email]);
   });
 });

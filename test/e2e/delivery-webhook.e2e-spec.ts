@@ -97,7 +97,7 @@ describe('webhook delivery against a real HTTP receiver', () => {
     expect(new Set(receiver.requests.map((r) => r.headers['x-event-id']))).toEqual(
       new Set([delivery.id]),
     );
-    const [notice] = await inbox.waitForMessages(1);
+    const [notice] = await inbox.waitForMessagesTo(editor.email);
     expect(notice.envelope.to).toEqual([editor.email]);
     expect(notice.parsed.text).toContain(`${receiver.url}/slow`);
   });

@@ -17,14 +17,23 @@ export interface SmtpInbox {
   messages: InboxMessage[];
   /** Resolves with all messages once at least `count` arrived; rejects after `timeoutMs`. */
   waitForMessages(count: number, timeoutMs?: number): Promise<InboxMessage[]>;
+  /**
+   * The same, counting only messages to `address`. e2e apps share one queue database, so jobs
+   * another test file left behind may also land here: tests wait for their own recipients.
+   */
+  waitForMessagesTo(address: string, count?: number, timeoutMs?: number): Promise<InboxMessage[]>;
   clear(): void;
-  /** The next `count` RCPT TO commands are answered `<code> <message>` (4xx or 5xx). */
-  failNextRecipients(code: number, message: string, count?: number): void;
+  /**
+   * The next `count` RCPT TO commands (for `to` only, when given) are answered
+   * `<code> <message>` (4xx or 5xx).
+   */
+  failNextRecipients(code: number, message: string, count?: number, to?: string): void;
   /**
    * The next `count` messages are read to the end and then never answered: the client is left
-   * waiting for the 250 that would mean "accepted". They are not added to `messages`.
+   * waiting for the 250 that would mean "accepted". They are not added to `messages`. With
+   * `to`, only messages for that address count (other tests' leftovers pass through).
    */
-  holdNextMessages(count?: number): void;
+  holdNextMessages(count?: number, to?: string): void;
   /** How many messages are being held unanswered right now, or were until their client left. */
   readonly heldCount: number;
   /** Stops listening and drops open connections: clients now see ECONNREFUSED. */
@@ -40,8 +49,9 @@ export interface SmtpInbox {
 export async function startSmtpInbox(options: { port?: number } = {}): Promise<SmtpInbox> {
   const messages: InboxMessage[] = [];
   const waiters = new Set<() => void>();
-  let failures: { code: number; message: string; left: number } | null = null;
+  let failures: { code: number; message: string; left: number; to?: string } | null = null;
   let holdLeft = 0;
+  let holdTo: string | undefined;
   let held = 0;
   let server: SMTPServer | null = null;
   let port = options.port ?? 0;
@@ -54,8 +64,8 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
       logger: false,
       // Stopping must drop pooled client connections now, not after smtp-server's 30 s grace.
       closeTimeout: 50,
-      onRcptTo(_address, _session, callback) {
-        if (failures && failures.left > 0) {
+      onRcptTo(address, _session, callback) {
+        if (failures && failures.left > 0 && (!failures.to || address.address === failures.to)) {
           failures.left -= 1;
           const error = new Error(failures.message) as Error & { responseCode: number };
           error.responseCode = failures.code;
@@ -67,7 +77,8 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
-          if (holdLeft > 0) {
+          const rcpt = session.envelope.rcptTo.map((r: SMTPServerAddress) => r.address);
+          if (holdLeft > 0 && (!holdTo || rcpt.includes(holdTo))) {
             holdLeft -= 1;
             held += 1;
             return; // never answered: the sender cannot know whether the message was taken
@@ -114,6 +125,27 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
     if (current) await new Promise<void>((resolve) => current.close(() => resolve()));
   };
 
+  const waitUntil = (
+    select: () => InboxMessage[],
+    count: number,
+    timeoutMs: number,
+  ): Promise<InboxMessage[]> =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const found = select();
+        if (found.length < count) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve([...found]);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`inbox: ${select().length} of ${count} messages after ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+
   await listen();
   return {
     get port() {
@@ -124,20 +156,14 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
     },
     messages,
     waitForMessages(count, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (messages.length < count) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve([...messages]);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`inbox: ${messages.length} of ${count} messages after ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
+      return waitUntil(() => messages, count, timeoutMs);
+    },
+    waitForMessagesTo(address, count = 1, timeoutMs = 10_000) {
+      return waitUntil(
+        () => messages.filter((m) => m.envelope.to.includes(address)),
+        count,
+        timeoutMs,
+      );
     },
     clear() {
       messages.length = 0;
@@ -145,11 +171,12 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
       holdLeft = 0;
       held = 0;
     },
-    failNextRecipients(code, message, count = 1) {
-      failures = { code, message, left: count };
+    failNextRecipients(code, message, count = 1, to) {
+      failures = { code, message, left: count, to };
     },
-    holdNextMessages(count = 1) {
+    holdNextMessages(count = 1, to?: string) {
       holdLeft = count;
+      holdTo = to;
     },
     get heldCount() {
       return held;
