@@ -16,6 +16,9 @@ describe('blockedAddressReason', () => {
     '::ffff:127.0.0.1',
     '::ffff:7f00:1',
     '[::ffff:a00:1]',
+    '::7f00:1',
+    '::127.0.0.1',
+    '::ffff:0:7f00:1',
   ])('refuses %s', (address) => {
     expect(blockedAddressReason(address)).toMatch(/private or reserved/);
   });
