@@ -21,6 +21,7 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/utils/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/utils/quiet-queues.ts'],
     },
   ],
 };
