@@ -73,12 +73,21 @@ node dist/main.js &
 SERVICE=$!
 for _ in $(seq 1 60); do curl -sf "$BASE/health" >/dev/null && break; sleep 1; done
 
-say "creating a demo schedule that fires every 5 minutes"
-SCHEDULE_ID="$(curl -sf -X POST "$BASE/api/scheduled-reports" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{
-  "name": "Demo: invoices of the last 7 days", "report_type": "invoice_summary", "output_format": "csv",
+DEMO_NAME="Demo: invoices of the last 7 days"
+# Re-running the demo reuses its schedule instead of adding another one each time.
+SCHEDULE_ID="$(curl -sf "$BASE/api/scheduled-reports?q=Demo&limit=100" -H "Authorization: Bearer $TOKEN" |
+  DEMO_NAME="$DEMO_NAME" node -pe 'JSON.parse(require("fs").readFileSync(0)).data.find((s) => s.name === process.env.DEMO_NAME)?.id ?? ""')"
+if [ -n "$SCHEDULE_ID" ]; then
+  say "reusing the demo schedule $SCHEDULE_ID (fires every 5 minutes)"
+  curl -sf -X POST "$BASE/api/scheduled-reports/$SCHEDULE_ID/resume" -H "Authorization: Bearer $TOKEN" >/dev/null || true
+else
+  say "creating a demo schedule that fires every 5 minutes"
+  SCHEDULE_ID="$(curl -sf -X POST "$BASE/api/scheduled-reports" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{
+  "name": "'"$DEMO_NAME"'", "report_type": "invoice_summary", "output_format": "csv",
   "schedule_config": {"cadence": "cron", "timezone": "America/New_York", "cron_expression": "*/5 * * * *"},
   "recipients": [{"type": "email", "value": "finance@demo.example"}],
   "report_parameters": {"date_range": {"preset": "last_7_days"}}}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')"
+fi
 
 say "running it once now, so its email arrives without waiting for the next slot"
 before="$(outbox_count)"
