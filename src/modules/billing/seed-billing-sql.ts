@@ -114,22 +114,13 @@ function idPrefix(orgId: string, table: string): string {
 // SQL below is built from the constants above (never from input) and reads best top-down.
 const sqlArray = (values: readonly (string | number)[], type: string) =>
   `ARRAY[${values.map((v) => (typeof v === 'number' ? v : `'${v.replace(/'/g, "''")}'`)).join(', ')}]::${type}[]`;
-const MARKET_COUNTRY = sqlArray(
-  SLOTS.map((m) => m.country),
-  'text',
-);
-const MARKET_CURRENCY = sqlArray(
-  SLOTS.map((m) => m.currency),
-  'text',
-);
-const MARKET_SUFFIX = sqlArray(
-  SLOTS.map((m) => m.suffix),
-  'text',
-);
-const MARKET_FX = sqlArray(
-  SLOTS.map((m) => m.fxPer100),
-  'bigint',
-);
+/** One field of every catalog entry, as a SQL array indexed like the catalog (1-based). */
+const column = <T>(rows: readonly T[], pick: (row: T) => string | number, type: string) =>
+  sqlArray(rows.map(pick), type);
+const MARKET_COUNTRY = column(SLOTS, (m) => m.country, 'text');
+const MARKET_CURRENCY = column(SLOTS, (m) => m.currency, 'text');
+const MARKET_SUFFIX = column(SLOTS, (m) => m.suffix, 'text');
+const MARKET_FX = column(SLOTS, (m) => m.fxPer100, 'bigint');
 // [slot][1..4]: markets with fewer rates repeat them.
 const MARKET_TAX = `ARRAY[${SLOTS.map((m) =>
   sqlArray(
@@ -137,22 +128,10 @@ const MARKET_TAX = `ARRAY[${SLOTS.map((m) =>
     'int',
   ).replace('::int[]', ''),
 ).join(', ')}]::int[]`;
-const PRODUCT_DESCRIPTION = sqlArray(
-  PRODUCTS.map((p) => p.description),
-  'text',
-);
-const PRODUCT_UNIT = sqlArray(
-  PRODUCTS.map((p) => p.unitCents),
-  'bigint',
-);
-const PRODUCT_MIN_QTY = sqlArray(
-  PRODUCTS.map((p) => p.minQty),
-  'int',
-);
-const PRODUCT_QTY_SPAN = sqlArray(
-  PRODUCTS.map((p) => p.maxQty - p.minQty + 1),
-  'int',
-);
+const PRODUCT_DESCRIPTION = column(PRODUCTS, (p) => p.description, 'text');
+const PRODUCT_UNIT = column(PRODUCTS, (p) => p.unitCents, 'bigint');
+const PRODUCT_MIN_QTY = column(PRODUCTS, (p) => p.minQty, 'int');
+const PRODUCT_QTY_SPAN = column(PRODUCTS, (p) => p.maxQty - p.minQty + 1, 'int');
 
 /*
  * Fragments over fixed column names. A customer's traits derive from its number c alone, through
