@@ -7,6 +7,8 @@ export const ADMIN_DATABASE_URL =
   process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_DATABASE_URL = ADMIN_DATABASE_URL.replace(/\/[^/]*$/, `/${TEST_DATABASE_NAME}`);
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
+/** The server TEST_REDIS_URL names: the only Redis a test may stop and restart. */
+export const TEST_REDIS = redisTarget(TEST_REDIS_URL);
 export const TEST_STORAGE_DIR = join(tmpdir(), 'scheduled-reports-test-storage');
 export const TEST_JWT_SECRET = 'test-jwt-secret-at-least-16-chars';
 export const TEST_APP_SECRET = 'test-app-secret-at-least-16-chars';
@@ -24,5 +26,14 @@ export function testAppEnv(overrides: Record<string, string> = {}): Record<strin
     QUEUE_LOCK_DURATION_MS: '5000',
     JOB_BACKOFF_MS: '200',
     ...overrides,
+  };
+}
+
+function redisTarget(url: string): { host: string; port: number; password?: string } {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
+    port: Number(parsed.port || 6379),
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
   };
 }
