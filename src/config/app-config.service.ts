@@ -10,4 +10,11 @@ export class AppConfigService {
   constructor() {
     this.values = loadConfig(process.env);
   }
+
+  /** Built from an explicit environment instead of process.env (apps under test). */
+  static fromEnv(env: Record<string, string | undefined>): AppConfigService {
+    const service = Object.create(AppConfigService.prototype) as { values: AppConfig };
+    service.values = loadConfig(env);
+    return service as AppConfigService;
+  }
 }

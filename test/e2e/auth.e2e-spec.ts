@@ -120,12 +120,7 @@ describe('authentication with an IdP public key (RS256/ES256), issuer and audien
     });
     orgId = (await newOrg(t.db)).id;
   });
-  afterAll(async () => {
-    await t.close();
-    delete process.env.JWT_PUBLIC_KEY;
-    delete process.env.JWT_ISSUER;
-    delete process.env.JWT_AUDIENCE;
-  });
+  afterAll(() => t.close());
 
   const claims = () => ({ sub: 'idp-user', org_id: orgId, roles: ['viewer'], permissions: [] });
   const good = { issuer: 'https://idp.example/', audience: 'scheduled-reports', expiresIn: 60 };

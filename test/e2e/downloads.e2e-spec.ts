@@ -196,10 +196,7 @@ describe('generation limits', () => {
     editor = newMember(orgId, { roles: ['editor'] });
     await seedOrgData({ orgId, invoices: 500, usageEvents: 10, customers: 10 });
   });
-  afterAll(async () => {
-    await t.close();
-    delete process.env.REPORT_MAX_ROWS;
-  });
+  afterAll(() => t.close());
 
   it('a report over REPORT_MAX_ROWS fails at once with a clear message, no retry and no file', async () => {
     const schedule = (

@@ -31,11 +31,7 @@ describe('generation limits: the time limit', () => {
       asOf: new Date('2026-01-01T00:00:00Z'),
     });
   });
-  afterAll(async () => {
-    await t.close();
-    // createTestApp writes its env into process.env; the next file must not inherit the limit.
-    delete process.env.GENERATION_TIMEOUT_MS;
-  });
+  afterAll(() => t.close());
 
   it('a report over GENERATION_TIMEOUT_MS fails with a clear message, no retry and no file', async () => {
     const started = Date.now();

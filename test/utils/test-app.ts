@@ -7,6 +7,7 @@ import { AppModule } from 'src/app.module';
 import { Clock } from 'src/common/clock';
 import { configureHttpApp } from 'src/common/http/configure-http-app';
 import { AppRole } from 'src/config/app-config';
+import { AppConfigService } from 'src/config/app-config.service';
 import { testAppEnv } from './test-env';
 
 export interface TestApp {
@@ -27,8 +28,11 @@ export interface TestAppOptions {
 /** The real AppModule on the real test database and Redis, configured exactly as main.ts does. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const role = options.role ?? 'api';
-  Object.assign(process.env, testAppEnv({ APP_ROLE: role, ...options.env }));
-  let builder = Test.createTestingModule({ imports: [AppModule.forRole(role)] });
+  // The app's own configuration, not process.env: apps of one file do not inherit each other's.
+  const config = AppConfigService.fromEnv(testAppEnv({ APP_ROLE: role, ...options.env }));
+  let builder = Test.createTestingModule({ imports: [AppModule.forRole(role)] })
+    .overrideProvider(AppConfigService)
+    .useValue(config);
   if (options.clock) builder = builder.overrideProvider(Clock).useValue(options.clock);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
