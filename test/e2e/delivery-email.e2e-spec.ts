@@ -3,10 +3,10 @@ import { settledDeliveries } from 'test/utils/deliveries';
 import { clientFor, rawBody } from 'test/utils/http-client';
 import { useManualTicks } from 'test/utils/manual-ticks';
 import { runReportNow } from 'test/utils/run-report';
+import { queuesDrained } from 'test/utils/queues';
 import { headerValues, SmtpInbox, startSmtpInbox } from 'test/utils/smtp-inbox';
 import { seedOrgData } from 'test/utils/seed-org';
 import { createTestApp, TestApp } from 'test/utils/test-app';
-
 import { waitFor } from 'test/utils/wait-for';
 
 jest.setTimeout(120_000);
@@ -159,7 +159,7 @@ describe('email delivery against a real SMTP server', () => {
     const [row] = await settledDeliveries(t, execution.id);
     expect(row.status).toBe('sent');
     expect(row.attempts).toBeGreaterThan(1);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await queuesDrained(t);
     expect(messagesTo('patient@acme.example')).toHaveLength(1);
   });
 
@@ -196,8 +196,12 @@ describe('email delivery against a real SMTP server', () => {
     const [again] = await settledDeliveries(t, bounced.id);
     expect(again.status).toBe('sent');
     expect(messagesTo('gone@acme.example')).toHaveLength(1);
-    await as(editor).post(`/api/report-executions/${bounced.id}/resend-failed`).expect(202);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Nothing failed any more: a second resend reopens nothing and sends nothing.
+    const noop = await as(editor)
+      .post(`/api/report-executions/${bounced.id}/resend-failed`)
+      .expect(202);
+    expect(noop.body.deliveries).toMatchObject([{ id: again.id, status: 'sent' }]);
+    await queuesDrained(t);
     expect(messagesTo('gone@acme.example')).toHaveLength(1);
   });
 

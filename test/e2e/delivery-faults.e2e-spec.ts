@@ -6,8 +6,8 @@ import { settledDeliveries } from 'test/utils/deliveries';
 import { runReportNow } from 'test/utils/run-report';
 import { SmtpInbox, startSmtpInbox } from 'test/utils/smtp-inbox';
 import { seedOrgData } from 'test/utils/seed-org';
+import { queuesDrained } from 'test/utils/queues';
 import { createTestApp, TestApp } from 'test/utils/test-app';
-
 import { waitFor } from 'test/utils/wait-for';
 import { WorkerProcess } from 'test/utils/worker-process';
 
@@ -50,7 +50,8 @@ describe('delivery under failure: killed workers and duplicate jobs', () => {
       await second.start(workerEnv());
       const [row] = await settledDeliveries(api, execution.id, undefined, 60_000);
       expect(row).toMatchObject({ status: 'sent', attempts: 2 });
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // No job left that could send it again (the killed worker's stalled one included).
+      await queuesDrained(api, 60_000);
       const received = ours();
       expect(received).toHaveLength(1);
       expect(received[0].parsed.messageId).toBe(`<${row.id}@localhost>`);
@@ -63,7 +64,7 @@ describe('delivery under failure: killed workers and duplicate jobs', () => {
         { jobId: `duplicate-${row.id}`, removeOnComplete: false },
       );
       expect(await again.finished()).toEqual({ result: 'skipped', reason: 'already sent' });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await queuesDrained(api);
       expect(ours()).toHaveLength(1);
       const [after] = await settledDeliveries(api, execution.id);
       expect(after.attempts).toBe(2);

@@ -1,5 +1,5 @@
 import { getQueueToken } from '@nestjs/bull';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Queue } from 'bull';
 import { SchedulerService } from 'src/modules/scheduler/scheduler.service';
@@ -148,13 +148,16 @@ describe('execution pipeline under failure', () => {
     try {
       await first.start({ GENERATION_CONCURRENCY: '1', QUEUE_LOCK_DURATION_MS: '3000' });
       const run = await runNow(schedule.id);
+      // Killed mid-write: its partial file is on disk, for the retry to clean up.
+      const folder = join(TEST_STORAGE_DIR, 'org', orgId, 'executions');
       await waitFor(
-        'the first worker to start the job',
-        async () => (await statusOf(run.body.id)).status === 'running',
+        'the first worker to be writing the file',
+        async () =>
+          existsSync(folder) &&
+          readdirSync(folder).some((f) => f.startsWith(`.${run.body.id}.`) && f.endsWith('.tmp')),
         60_000,
         20,
       );
-      await new Promise((r) => setTimeout(r, 300));
       await first.kill();
       expect((await statusOf(run.body.id)).status).toBe('running');
 
@@ -162,7 +165,7 @@ describe('execution pipeline under failure', () => {
       const done = await finished(run.body.id, 'the retried job to complete');
       expect(done).toMatchObject({ status: 'completed', error_message: null });
       expect(done.retry_count).toBeGreaterThanOrEqual(1);
-      const files = readdirSync(join(TEST_STORAGE_DIR, 'org', orgId, 'executions'));
+      const files = readdirSync(folder);
       expect(files.filter((f) => f.includes(run.body.id))).toEqual([`${run.body.id}.csv`]);
       expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
       const executions = await api.db.query(

@@ -1,10 +1,12 @@
 import { newMember, newOrg, TestMember } from 'test/factories';
 import { clientFor } from 'test/utils/http-client';
 import { useManualTicks } from 'test/utils/manual-ticks';
+import { queuesDrained } from 'test/utils/queues';
 import { runReportNow } from 'test/utils/run-report';
 import { SmtpInbox, startSmtpInbox } from 'test/utils/smtp-inbox';
 import { seedOrgData } from 'test/utils/seed-org';
 import { createTestApp, TestApp } from 'test/utils/test-app';
+import { waitFor } from 'test/utils/wait-for';
 
 jest.setTimeout(120_000);
 
@@ -60,12 +62,15 @@ describe('failure notices and the automatic pause', () => {
       .get(`/api/scheduled-reports/${first.scheduled_report_id}`)
       .expect(200);
     expect(schedule.body.status).toBe('paused');
-    const [{ n }] = await t.db.query(
-      `SELECT count(*)::int AS n FROM notices WHERE scheduled_report_id = $1`,
-      [first.scheduled_report_id],
-    );
-    expect(n).toBe(4);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const notices = await waitFor('the notices to be sent', async () => {
+      const rows: { status: string }[] = await t.db.query(
+        `SELECT status FROM notices WHERE scheduled_report_id = $1`,
+        [first.scheduled_report_id],
+      );
+      return rows.every((r) => r.status !== 'pending') && rows;
+    });
+    expect(notices.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    await queuesDrained(t);
     expect(inbox.messages.filter((m) => m.envelope.to.includes(editor.email))).toHaveLength(4);
   });
 });

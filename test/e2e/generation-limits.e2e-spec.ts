@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { newMember, newOrg, TestMember } from 'test/factories';
 import { clientFor } from 'test/utils/http-client';
 import { useManualTicks } from 'test/utils/manual-ticks';
+import { queuesDrained } from 'test/utils/queues';
 import { runReportNow } from 'test/utils/run-report';
 import { seedOrgData } from 'test/utils/seed-org';
 import { createTestApp, TestApp } from 'test/utils/test-app';
@@ -58,9 +59,9 @@ describe('generation limits: the time limit', () => {
       : [];
     expect(leftovers).toEqual([]);
 
-    // Not retried: a permanent failure stays failed after the retry backoff (JOB_BACKOFF_MS
-    // is 200 ms in tests) would have started a second attempt.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Not retried: once its job is gone from the queue (no retry delayed, none waiting), the
+    // run is still failed after one attempt.
+    await queuesDrained(t);
     const [after] = await t.db.query(
       'SELECT status, retry_count, started_at FROM report_executions WHERE id = $1',
       [done.id],
