@@ -1,4 +1,5 @@
 import { getQueueToken } from '@nestjs/bull';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Queue } from 'bull';
 import {
   ExecutionReconcilerService,
@@ -20,10 +21,37 @@ describe('execution reconciler', () => {
   beforeAll(async () => {
     t = await createTestApp({ role: 'scheduler' });
     useManualTicks(t.app);
+    // Its 10-second pass would race the test's own calls.
+    t.app.get(SchedulerRegistry).deleteInterval('execution-reconciler');
     queue = t.app.get<Queue>(getQueueToken(GENERATION_QUEUE));
     reconciler = t.app.get(ExecutionReconcilerService);
   });
   afterAll(() => t.close());
+
+  it('enqueues a pending run whose job never reached Redis, once', async () => {
+    const orgId = (await newOrg(t.db)).id;
+    const [schedule] = await t.db.query(
+      `INSERT INTO scheduled_reports (organization_id, created_by, name, report_type, schedule_config, output_format)
+       VALUES ($1, 'someone', 'lost enqueue', 'invoice_summary', '{"cadence":"daily","time":"09:00","timezone":"UTC"}', 'csv')
+       RETURNING id`,
+      [orgId],
+    );
+    // Committed a minute ago, its enqueue lost (Redis down, or the process died in between).
+    const [execution] = await t.db.query(
+      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for, status, created_at)
+       VALUES ($1, $2, 'schedule', now(), 'pending', now() - interval '1 minute') RETURNING id`,
+      [orgId, schedule.id],
+    );
+    expect(await queue.getJob(execution.id)).toBeNull();
+
+    expect(await reconciler.reconcile()).toBe(1);
+    const job = await queue.getJob(execution.id);
+    expect(job?.data).toEqual({ executionId: execution.id, orgId });
+    expect(await job?.getState()).toBe('waiting');
+    // The queue holds it now: another pass adds nothing.
+    expect(await reconciler.reconcile()).toBe(0);
+    await job?.remove();
+  });
 
   it('requeues a running run whose job was lost, but gives up on one that keeps killing its worker', async () => {
     const orgId = (await newOrg(t.db)).id;

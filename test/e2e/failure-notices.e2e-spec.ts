@@ -52,7 +52,13 @@ describe('failure notices and the automatic pause', () => {
         await as.post(`/api/scheduled-reports/${first.scheduled_report_id}/run`).expect(202)
       ).body;
       await inbox.waitForMessagesTo(editor.email, run);
-      expect(execution.id).toBeDefined();
+      const failed = await t.db.query(
+        `SELECT e.status, count(n.id)::int AS notices FROM report_executions e
+           LEFT JOIN notices n ON n.subject_id = e.id AND n.kind = 'execution_failed'
+          WHERE e.id = $1 GROUP BY e.status`,
+        [execution.id],
+      );
+      expect(failed).toEqual([{ status: 'failed', notices: 1 }]);
     }
     // Run 3 also pauses the schedule: its notice plus one saying so.
     const all = await inbox.waitForMessagesTo(editor.email, 4);

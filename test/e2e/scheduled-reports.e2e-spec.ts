@@ -121,10 +121,12 @@ describe('scheduled reports API', () => {
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('QUOTA_EXCEEDED');
       await as(boss).post(`/api/scheduled-reports/${first.id}/pause`).expect(200);
+      // Pausing frees the slot: a new schedule takes it, and the paused one cannot come back.
       const second = await create(boss);
+      expect(second.status).toBe('active');
       const resume = await as(boss).post(`/api/scheduled-reports/${first.id}/resume`);
       expect(resume.status).toBe(409);
-      expect(second.id).toBeDefined();
+      expect(resume.body.code).toBe('QUOTA_EXCEEDED');
     });
   });
 
