@@ -1,6 +1,4 @@
-/** The three roles of CONTRACT §2, weakest first: admin ⊃ editor ⊃ viewer. */
-export const ROLES = ['viewer', 'editor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, Role } from 'src/domain/vocabulary';
 
 /**
  * Who is acting. Services take this explicitly (HOUSE-STYLE 3); the HTTP layer builds it

@@ -5,8 +5,9 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Role } from 'src/domain/vocabulary';
 import { ErrorResponseDto } from 'src/common/http/error-response.dto';
-import { Actor, Role } from './actor';
+import { Actor } from './actor';
 
 export const IS_PUBLIC_KEY = 'auth:public';
 export const MIN_ROLE_KEY = 'auth:min-role';

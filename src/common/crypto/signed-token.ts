@@ -1,11 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { TokenPurpose } from 'src/domain/vocabulary';
 
 /**
  * HMAC-SHA256 signed, URL-safe tokens: `base64url(JSON payload).base64url(mac)`. The MAC covers
  * a purpose string too, so a token minted for one use (a download link) is never accepted for
  * another (unsubscribe).
  */
-export function signToken(secret: string, purpose: string, payload: object): string {
+export function signToken(secret: string, purpose: TokenPurpose, payload: object): string {
   const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${encoded}.${mac(secret, purpose, encoded)}`;
 }
@@ -13,7 +14,7 @@ export function signToken(secret: string, purpose: string, payload: object): str
 /** The payload, or null when the token is malformed or its signature does not match. */
 export function verifyToken(
   secret: string,
-  purpose: string,
+  purpose: TokenPurpose,
   token: string,
 ): Record<string, unknown> | null {
   const [encoded, given, extra] = token.split('.');

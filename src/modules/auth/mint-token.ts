@@ -1,5 +1,5 @@
 import type { sign as Sign } from 'jsonwebtoken';
-import { ROLES } from 'src/common/auth/actor';
+import { ROLES } from 'src/domain/vocabulary';
 import { loadConfig } from 'src/config/load-config';
 import { readEnv } from 'src/config/read-env';
 

@@ -1,4 +1,4 @@
-import { ROLES, Role } from 'src/common/auth/actor';
+import { ROLES, Role } from 'src/domain/vocabulary';
 import { MemberClaims } from 'src/modules/organizations/token-claims';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

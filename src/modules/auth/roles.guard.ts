@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Actor, hasRole, Role } from 'src/common/auth/actor';
+import { Role } from 'src/domain/vocabulary';
+import { Actor, hasRole } from 'src/common/auth/actor';
 import { IS_PUBLIC_KEY, MIN_ROLE_KEY } from 'src/common/auth/auth.decorators';
 
 /** Global: enforces @RequireRole(); a route without it still needs at least `viewer`. */

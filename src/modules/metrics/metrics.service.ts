@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { DELIVERY_STATUSES, EXECUTION_STATUSES, RECIPIENT_TYPES } from 'src/domain/vocabulary';
 
 /**
  * Prometheus metrics: process defaults plus the queue-depth view that matters to an
@@ -25,7 +26,7 @@ export class MetricsService {
             WHERE created_at > now() - interval '24 hours' GROUP BY status`,
         );
         executions.reset();
-        for (const status of ['pending', 'running', 'completed', 'failed']) {
+        for (const status of EXECUTION_STATUSES) {
           executions.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
         }
       },
@@ -42,8 +43,8 @@ export class MetricsService {
               WHERE created_at > now() - interval '24 hours' GROUP BY recipient_type, status`,
           );
         deliveries.reset();
-        for (const type of ['email', 'user_id', 'slack_channel', 'webhook']) {
-          for (const status of ['pending', 'sent', 'failed', 'bounced', 'skipped']) {
+        for (const type of RECIPIENT_TYPES) {
+          for (const status of DELIVERY_STATUSES) {
             const n = rows.find((r) => r.recipient_type === type && r.status === status)?.n ?? 0;
             deliveries.set({ recipient_type: type, status }, n);
           }

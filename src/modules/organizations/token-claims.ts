@@ -1,5 +1,3 @@
-import { Role } from 'src/common/auth/actor';
-
 /** The verified claims a member is provisioned from (CONTRACT §2). */
 export interface MemberClaims {
   userId: string;
@@ -9,3 +7,4 @@ export interface MemberClaims {
   roles: Role[];
   permissions: string[];
 }
+import { Role } from 'src/domain/vocabulary';

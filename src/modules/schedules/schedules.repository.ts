@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, ILike, IsNull } from 'typeorm';
+import { ScheduleStatus } from 'src/domain/vocabulary';
 import { escapeLike } from 'src/modules/organizations/members.repository';
-import { ScheduledReport, ScheduleStatus } from './entities/scheduled-report.entity';
+import { ScheduledReport } from './entities/scheduled-report.entity';
 
 export interface ScheduleFilter {
   status?: ScheduleStatus;

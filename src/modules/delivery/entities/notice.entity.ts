@@ -10,10 +10,9 @@ import {
   Unique,
   UpdateDateColumn,
 } from 'typeorm';
+import { sqlIn } from 'src/database/sql-in';
+import { NOTICE_KINDS, NOTICE_STATUSES, NoticeKind, NoticeStatus } from 'src/domain/vocabulary';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
-
-export type NoticeKind = 'execution_failed' | 'delivery_failed' | 'schedule_paused';
-export type NoticeStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 
 /**
  * An email to a schedule's creator about a failure. Unique per kind and subject (the failed
@@ -21,8 +20,8 @@ export type NoticeStatus = 'pending' | 'sent' | 'failed' | 'skipped';
  */
 @Entity('notices')
 @Unique('notices_kind_subject_key', ['kind', 'subject_id'])
-@Check('notices_kind_check', `"kind" IN ('execution_failed', 'delivery_failed', 'schedule_paused')`)
-@Check('notices_status_check', `"status" IN ('pending', 'sent', 'failed', 'skipped')`)
+@Check('notices_kind_check', sqlIn('kind', NOTICE_KINDS))
+@Check('notices_status_check', sqlIn('status', NOTICE_STATUSES))
 @Index('notices_organization_id_idx', ['organization_id'])
 @Index('notices_pending_idx', ['updated_at'], { where: `"status" = 'pending'` })
 export class Notice {

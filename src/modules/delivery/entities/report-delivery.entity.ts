@@ -10,10 +10,15 @@ import {
   Unique,
   UpdateDateColumn,
 } from 'typeorm';
+import { sqlIn } from 'src/database/sql-in';
+import {
+  DELIVERY_STATUSES,
+  DeliveryStatus,
+  RECIPIENT_TYPES,
+  RecipientType,
+} from 'src/domain/vocabulary';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
 import { ReportExecution } from 'src/modules/executions/entities/report-execution.entity';
-
-export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'bounced' | 'skipped';
 
 /** One recipient's copy of one execution; its own status, attempts and retries. */
 @Entity('report_deliveries')
@@ -22,14 +27,8 @@ export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'bounced' | 'skippe
   'recipient_type',
   'recipient_value',
 ])
-@Check(
-  'report_deliveries_status_check',
-  `"status" IN ('pending', 'sent', 'failed', 'bounced', 'skipped')`,
-)
-@Check(
-  'report_deliveries_recipient_type_check',
-  `"recipient_type" IN ('email', 'user_id', 'slack_channel', 'webhook')`,
-)
+@Check('report_deliveries_status_check', sqlIn('status', DELIVERY_STATUSES))
+@Check('report_deliveries_recipient_type_check', sqlIn('recipient_type', RECIPIENT_TYPES))
 @Index('report_deliveries_organization_id_idx', ['organization_id'])
 // The reconciler's scan: pending deliveries whose job may have been lost.
 @Index('report_deliveries_pending_idx', ['updated_at'], { where: `"status" = 'pending'` })
@@ -58,7 +57,7 @@ export class ReportDelivery {
   report_execution?: ReportExecution;
 
   @Column('text')
-  recipient_type: string;
+  recipient_type: RecipientType;
 
   @Column('text')
   recipient_value: string;

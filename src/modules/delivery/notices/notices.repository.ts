@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Notice, NoticeKind, NoticeStatus } from '../entities/notice.entity';
+import { NoticeKind, NoticeStatus } from 'src/domain/vocabulary';
+import { Notice } from '../entities/notice.entity';
 
 export interface NewNotice {
   orgId: string;

@@ -1,5 +1,5 @@
+import { RECIPIENT_TYPES, RecipientType, TOKEN_PURPOSES } from 'src/domain/vocabulary';
 import { signToken, verifyToken } from 'src/common/crypto/signed-token';
-import type { RecipientType } from 'src/modules/schedules/entities/scheduled-report.entity';
 
 /** What an unsubscribe link names: one recipient of one schedule. */
 export interface UnsubscribeGrant {
@@ -9,8 +9,7 @@ export interface UnsubscribeGrant {
   recipientValue: string;
 }
 
-const PURPOSE = 'unsubscribe:v1';
-const TYPES: readonly RecipientType[] = ['email', 'user_id', 'slack_channel', 'webhook'];
+const PURPOSE = TOKEN_PURPOSES.unsubscribe;
 
 /**
  * Unsubscribe tokens (`signToken`, purpose-bound, so a download-link token is never accepted
@@ -34,7 +33,7 @@ export class UnsubscribeTokenSigner {
     if (!payload) return null;
     const { o, s, t, v } = payload;
     if (typeof o !== 'string' || typeof s !== 'string' || typeof v !== 'string') return null;
-    if (!TYPES.includes(t as RecipientType)) return null;
+    if (!RECIPIENT_TYPES.includes(t as RecipientType)) return null;
     return { orgId: o, scheduleId: s, recipientType: t as RecipientType, recipientValue: v };
   }
 }

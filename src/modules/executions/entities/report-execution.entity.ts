@@ -9,19 +9,20 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { sqlIn } from 'src/database/sql-in';
+import {
+  EXECUTION_STATUSES,
+  EXECUTION_TRIGGERS,
+  ExecutionStatus,
+  ExecutionTrigger,
+} from 'src/domain/vocabulary';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
 import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
 
-export type ExecutionTrigger = 'schedule' | 'manual';
-export type ExecutionStatus = 'pending' | 'running' | 'completed' | 'failed';
-
 /** One run of a schedule: for a slot (trigger=schedule) or on demand (trigger=manual). */
 @Entity('report_executions')
-@Check('report_executions_trigger_check', `"trigger" IN ('schedule', 'manual')`)
-@Check(
-  'report_executions_status_check',
-  `"status" IN ('pending', 'running', 'completed', 'failed')`,
-)
+@Check('report_executions_trigger_check', sqlIn('trigger', EXECUTION_TRIGGERS))
+@Check('report_executions_status_check', sqlIn('status', EXECUTION_STATUSES))
 // The unique slot key: a second claim of the same (schedule, slot) cannot create a row.
 @Index('report_executions_slot_key', ['scheduled_report_id', 'scheduled_for'], {
   unique: true,

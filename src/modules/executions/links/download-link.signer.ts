@@ -1,4 +1,5 @@
 import { signToken, verifyToken } from 'src/common/crypto/signed-token';
+import { TOKEN_PURPOSES } from 'src/domain/vocabulary';
 
 /** What a download link grants: one execution's file, in one organization, until `expiresAt`. */
 export interface DownloadGrant {
@@ -8,7 +9,7 @@ export interface DownloadGrant {
   expiresAt: number;
 }
 
-const PURPOSE = 'download-link:v1';
+const PURPOSE = TOKEN_PURPOSES.downloadLink;
 
 /** Signs and checks download-link tokens (`signToken`, purpose-bound). */
 export class DownloadLinkSigner {

@@ -1,6 +1,7 @@
+import { RunNoteCode } from 'src/domain/vocabulary';
 import type { NonBusinessReason } from './business-calendar';
 import { clockTime, formatDay, monthName, weekdayAndDate } from './civil-date';
-import type { RunNote, RunNoteCode } from './schedule-config';
+import type { RunNote } from './schedule-config';
 import type { ZoneRules } from './zone-rules';
 
 // When several rules touched one run, the note carries the code of the biggest move.

@@ -1,4 +1,4 @@
-export type Cadence = 'daily' | 'weekly' | 'monthly' | 'cron';
+import type { Cadence, RunNoteCode } from 'src/domain/vocabulary';
 
 /** When a report runs (CONTRACT §3); all calendar logic is on the wall clock of `timezone`. */
 export interface ScheduleConfig {
@@ -11,9 +11,6 @@ export interface ScheduleConfig {
   business_days_only?: boolean;
   holiday_calendar?: string;
 }
-
-export type RunNoteCode =
-  'dst_gap' | 'dst_overlap' | 'month_end' | 'business_roll' | 'holiday_roll' | 'cron_skips_month';
 
 /** Why a run is not where a naive reading of the schedule would put it. */
 export interface RunNote {

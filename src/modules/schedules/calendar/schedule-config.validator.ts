@@ -1,3 +1,4 @@
+import { CADENCES } from 'src/domain/vocabulary';
 import { holidayCalendarProblem } from './business-calendar';
 import { daysInMonth, monthName } from './civil-date';
 import { CronExpression, CronParseError, parseCron } from './cron-expression';
@@ -6,7 +7,6 @@ import type { ScheduleConfig } from './schedule-config';
 import { ZoneRules } from './zone-rules';
 
 const P = 'schedule_config';
-const CADENCES = ['daily', 'weekly', 'monthly', 'cron'];
 const FIELDS = [
   'cadence',
   'time',

@@ -12,12 +12,10 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import type { OutputFormat } from 'src/modules/schedules/entities/scheduled-report.entity';
+import { OUTPUT_FORMATS, OutputFormat } from 'src/domain/vocabulary';
 import { DeliveryOptionsDto } from './delivery-options.dto';
 import { RecipientDto } from './recipient.dto';
 import { ScheduleConfigDto } from './schedule-config.dto';
-
-export const OUTPUT_FORMATS: OutputFormat[] = ['csv', 'xlsx', 'pdf'];
 
 /** The editable fields of a schedule; everything else is set by the service. */
 export class CreateScheduledReportDto {

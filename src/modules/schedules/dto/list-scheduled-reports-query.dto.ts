@@ -1,12 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { SCHEDULE_STATUSES, ScheduleStatus } from 'src/domain/vocabulary';
 import { PaginationQueryDto } from 'src/common/http/pagination-query.dto';
-import type { ScheduleStatus } from 'src/modules/schedules/entities/scheduled-report.entity';
 
 export class ListScheduledReportsQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ enum: ['active', 'paused'], example: 'active' })
+  @ApiPropertyOptional({ enum: SCHEDULE_STATUSES, example: 'active' })
   @IsOptional()
-  @IsIn(['active', 'paused'])
+  @IsIn(SCHEDULE_STATUSES)
   status?: ScheduleStatus;
 
   @ApiPropertyOptional({ example: 'invoice_summary' })

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RUN_NOTE_CODES, RunNoteCode } from 'src/domain/vocabulary';
 
 /** One upcoming run, in UTC and on the schedule's wall clock. */
 export class NextRunDto {
@@ -21,17 +22,10 @@ export class NextRunDto {
   note?: string;
 
   @ApiPropertyOptional({
-    enum: [
-      'dst_gap',
-      'dst_overlap',
-      'month_end',
-      'business_roll',
-      'holiday_roll',
-      'cron_skips_month',
-    ],
+    enum: RUN_NOTE_CODES,
     example: 'dst_gap',
   })
-  note_code?: string;
+  note_code?: RunNoteCode;
 }
 
 export class NextRunsDto {

@@ -1,8 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import type { RecipientType } from 'src/modules/schedules/entities/scheduled-report.entity';
-
-export const RECIPIENT_TYPES: RecipientType[] = ['email', 'user_id', 'slack_channel', 'webhook'];
+import { RECIPIENT_TYPES, RecipientType } from 'src/domain/vocabulary';
 
 /** Who receives each run (CONTRACT §5). */
 export class RecipientDto {

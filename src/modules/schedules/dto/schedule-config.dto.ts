@@ -8,9 +8,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import type { Cadence } from 'src/modules/schedules/calendar/schedule-config';
-
-const CADENCES: Cadence[] = ['daily', 'weekly', 'monthly', 'cron'];
+import { CADENCES, Cadence } from 'src/domain/vocabulary';
 
 /**
  * When a report runs. Shapes are checked here; the calendar rules (time format, zone,

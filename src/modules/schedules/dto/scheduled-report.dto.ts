@@ -1,4 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import {
+  OUTPUT_FORMATS,
+  OutputFormat,
+  SCHEDULE_STATUSES,
+  ScheduleStatus,
+} from 'src/domain/vocabulary';
 import { DeliveryOptionsDto } from './delivery-options.dto';
 import { RecipientDto } from './recipient.dto';
 import { ScheduleConfigDto } from './schedule-config.dto';
@@ -32,8 +38,8 @@ export class ScheduledReportDto {
   @ApiProperty({ type: Object, example: { date_range: { preset: 'previous_week' } } })
   report_parameters: Record<string, unknown>;
 
-  @ApiProperty({ enum: ['csv', 'xlsx', 'pdf'], example: 'csv' })
-  output_format: string;
+  @ApiProperty({ enum: OUTPUT_FORMATS, example: 'csv' })
+  output_format: OutputFormat;
 
   @ApiProperty({ type: DeliveryOptionsDto })
   delivery_options: DeliveryOptionsDto;
@@ -41,8 +47,8 @@ export class ScheduledReportDto {
   @ApiProperty({ example: true })
   is_active: boolean;
 
-  @ApiProperty({ enum: ['active', 'paused'], example: 'active' })
-  status: string;
+  @ApiProperty({ enum: SCHEDULE_STATUSES, example: 'active' })
+  status: ScheduleStatus;
 
   @ApiProperty({ example: null, nullable: true, type: String })
   last_run_at: string | null;

@@ -11,12 +11,16 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
+import { sqlIn } from 'src/database/sql-in';
+import {
+  OUTPUT_FORMATS,
+  OutputFormat,
+  RecipientType,
+  SCHEDULE_STATUSES,
+  ScheduleStatus,
+} from 'src/domain/vocabulary';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
 import type { ScheduleConfig } from 'src/modules/schedules/calendar/schedule-config';
-
-export type ScheduleStatus = 'active' | 'paused';
-export type OutputFormat = 'csv' | 'xlsx' | 'pdf';
-export type RecipientType = 'email' | 'user_id' | 'slack_channel' | 'webhook';
 
 export interface Recipient {
   type: RecipientType;
@@ -30,8 +34,8 @@ export interface DeliveryOptions {
 }
 
 @Entity('scheduled_reports')
-@Check('scheduled_reports_status_check', `"status" IN ('active', 'paused')`)
-@Check('scheduled_reports_output_format_check', `"output_format" IN ('csv', 'xlsx', 'pdf')`)
+@Check('scheduled_reports_status_check', sqlIn('status', SCHEDULE_STATUSES))
+@Check('scheduled_reports_output_format_check', sqlIn('output_format', OUTPUT_FORMATS))
 @Index('scheduled_reports_organization_id_created_at_idx', ['organization_id', 'created_at'])
 @Index('scheduled_reports_due_idx', ['next_run_at'], {
   where: `"status" = 'active' AND "deleted_at" IS NULL`,
