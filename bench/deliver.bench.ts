@@ -55,11 +55,22 @@ async function main(): Promise<void> {
   const completedAt = new Map<string, number>();
   const started = performance.now();
   for (const executionId of executionIds) {
-    const ids = await db.transaction((m) =>
-      fanOut.plan(m, schedule, { orgId: ORG, executionId, rows: 200, contentSha256: 'x' }),
-    );
-    for (const id of ids) completedAt.set(id, performance.now());
-    await fanOut.enqueue(ORG, ids);
+    // As the execution.completed subscriber receives it from the outbox.
+    const at = performance.now();
+    const ids = await fanOut.fanOut({
+      id: executionId,
+      orgId: ORG,
+      type: 'execution.completed',
+      subjectId: executionId,
+      payload: {
+        execution_id: executionId,
+        schedule_id: schedule.id,
+        rows: 200,
+        content_sha256: 'x',
+      },
+      createdAt: new Date(),
+    });
+    for (const id of ids) completedAt.set(id, at);
   }
   const total = executionIds.length * RECIPIENTS.length;
   while (inbox.accepted.size < total) await sleep(50);

@@ -6,13 +6,13 @@ import { pipeline as pipe, Readable, Writable } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { DataSource } from 'typeorm';
 import { BrowserPool } from 'src/modules/generators/pdf/browser-pool';
-import { pdfReportWriter } from 'src/modules/generators/pdf/pdf-report.writer';
+import { writePdfReport } from 'src/modules/generators/pdf/pdf-report.writer';
 import { inlineParameters } from 'src/modules/generators/report-data/inline-parameters';
 import { ReportDataReader } from 'src/modules/generators/report-data/report-data.reader';
 import type { ReportQuery } from 'src/modules/generators/report-data/report-query';
-import { csvReportWriter } from 'src/modules/generators/writers/csv-report.writer';
+import { json2csvReferenceWriter } from 'test/utils/json2csv-reference.writer';
 import { renderReport, rowLimit } from 'src/modules/generators/writers/render-report';
-import { xlsxReportWriter } from 'src/modules/generators/writers/xlsx-report.writer';
+import { writeXlsxReport } from 'src/modules/generators/writers/xlsx-report.writer';
 
 // The paths bench:generate measures, each as the worker runs it minus storage (bytes discarded).
 
@@ -47,13 +47,13 @@ export async function json2csvCsv(db: Client, query: ReportQuery): Promise<void>
   const rows = db.query(
     new QueryStream(query.sql, query.params, { batchSize: 1000, highWaterMark: 1000 }),
   );
-  await pipelineAsync(rows, csvReportWriter(query.columns), discard());
+  await pipelineAsync(rows, json2csvReferenceWriter(query.columns), discard());
   await db.query('COMMIT');
 }
 
 export async function workerXlsx(dataSource: DataSource, query: ReportQuery): Promise<void> {
   await new ReportDataReader(dataSource).read(query, async (rows) => {
-    const { output, done } = xlsxReportWriter(rows, query.columns, {
+    const { output, done } = writeXlsxReport(rows, query.columns, {
       title: 'Invoice summary',
       summary: [{ label: 'Rows', value: 'all' }],
     });
@@ -67,7 +67,7 @@ export async function workerPdf(
   browsers: BrowserPool,
 ): Promise<void> {
   await new ReportDataReader(dataSource).read(query, async (rows) => {
-    const { output, done } = pdfReportWriter(
+    const { output, done } = writePdfReport(
       rows as Readable & AsyncIterable<Record<string, unknown>>,
       query.columns,
       { title: 'Invoice summary', summary: [{ label: 'Rows', value: 'all' }] },

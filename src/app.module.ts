@@ -9,7 +9,7 @@ import { AuthModule } from 'src/modules/auth/auth.module';
 import { DeliveryApiModule } from 'src/modules/delivery/delivery-api.module';
 import { DeliveryWorkerModule } from 'src/modules/delivery/delivery-worker.module';
 import { ExecutionsModule } from 'src/modules/executions/executions.module';
-import { GenerationWorkerModule } from 'src/modules/generators/generation-worker.module';
+import { GenerationWorkerModule } from 'src/modules/executions/generation/generation-worker.module';
 import { GeneratorsModule } from 'src/modules/generators/generators.module';
 import { HealthModule } from 'src/modules/health/health.module';
 import { MetricsModule } from 'src/modules/metrics/metrics.module';
@@ -33,7 +33,10 @@ const API = [
 const SCHEDULER = [SchedulerModule];
 const WORKER = [GenerationWorkerModule, DeliveryWorkerModule];
 
-/** The process's modules, chosen by APP_ROLE (CONTRACT §1, HOUSE-STYLE 12). */
+/**
+ * The process's modules, chosen by APP_ROLE. Every role loads DeliveryModule (through the API,
+ * scheduler or worker modules), so each process can dispatch the domain events it publishes.
+ */
 @Module({})
 export class AppModule implements NestModule {
   static forRole(role: AppRole): DynamicModule {

@@ -5,6 +5,7 @@ import { Unsubscribe } from 'src/modules/delivery/entities/unsubscribe.entity';
 import { ReportExecution } from 'src/modules/executions/entities/report-execution.entity';
 import { Member } from 'src/modules/organizations/entities/member.entity';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
+import { OutboxEvent } from 'src/modules/outbox/entities/outbox-event.entity';
 import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
 
 /** Every entity, for the CLI data source and the entity/migration drift test. */
@@ -17,4 +18,5 @@ export const ALL_ENTITIES = [
   Unsubscribe,
   Notice,
   AuditLog,
+  OutboxEvent,
 ];

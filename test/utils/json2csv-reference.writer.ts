@@ -1,7 +1,7 @@
 import { Transform as Json2CsvTransform } from '@json2csv/node';
 import type { Transform } from 'node:stream';
 import type { ReportColumn } from 'src/modules/generators/report-types/report-type-provider';
-import { neutralizeFormula } from './neutralize-formula';
+import { neutralizeFormula } from 'src/modules/generators/writers/neutralize-formula';
 
 const TEXT_TYPES = new Set<ReportColumn['type']>(['string']);
 
@@ -11,14 +11,12 @@ function csvField(value: string): string {
 }
 
 /**
- * Object rows in, RFC 4180 CSV out (CRLF, header row, UTF-8, optional BOM for Excel), built on
- * json2csv's streaming Transform. Text columns are neutralised against formula injection;
- * numeric columns are written as the database formatted them, so numbers stay numbers.
+ * The independent reference for the worker's CSV (which PostgreSQL's COPY writes, neutralised in
+ * SQL): object rows in, RFC 4180 CSV out (CRLF, header row, UTF-8), built on json2csv's streaming
+ * Transform, with text columns neutralised against formula injection in JavaScript, row by row.
+ * Tests compare the two byte for byte; bench:generate runs it as a contrast line.
  */
-export function csvReportWriter(
-  columns: ReportColumn[],
-  options: { bom?: boolean } = {},
-): Transform {
+export function json2csvReferenceWriter(columns: ReportColumn[]): Transform {
   return new Json2CsvTransform(
     {
       fields: columns.map((column) => ({
@@ -32,7 +30,6 @@ export function csvReportWriter(
       })),
       eol: '\r\n',
       includeEmptyRows: true,
-      withBOM: options.bom ?? false,
       formatters: { string: csvField, number: (n: number) => String(n) },
     },
     {},

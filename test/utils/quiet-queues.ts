@@ -30,6 +30,7 @@ beforeAll(async () => {
         WHERE status = 'pending'`,
     );
     await db.query(`UPDATE notices SET status = 'skipped' WHERE status = 'pending'`);
+    await db.query(`UPDATE outbox_events SET dispatched_at = now() WHERE dispatched_at IS NULL`);
   } finally {
     await db.end();
   }

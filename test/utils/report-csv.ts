@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import type { BrowserPool } from 'src/modules/generators/pdf/browser-pool';
 import { ReportDataReader } from 'src/modules/generators/report-data/report-data.reader';
 import type { ReportQuery } from 'src/modules/generators/report-data/report-query';
-import { csvReportWriter } from 'src/modules/generators/writers/csv-report.writer';
+import { json2csvReferenceWriter } from './json2csv-reference.writer';
 import { renderReport, rowLimit } from 'src/modules/generators/writers/render-report';
 
 /** A report's CSV the way the worker writes it: the reader's COPY, the row limit, the writer. */
@@ -16,7 +16,6 @@ export async function workerCsv(
   query: ReportQuery,
   options: {
     maxRows?: number;
-    bom?: boolean;
     consume?: (output: Readable) => Promise<Buffer>;
   } = {},
 ): Promise<{ bytes: Buffer; rows: number; dataAsOf: Date }> {
@@ -29,7 +28,7 @@ export async function workerCsv(
         'csv',
         pipe(rows, limit, () => undefined),
         query.columns,
-        { title: 'CSV', summary: [], bom: options.bom },
+        { title: 'CSV', summary: [] },
         { browsers: undefined as unknown as BrowserPool },
       );
       const bytes = await (options.consume ?? buffer)(output);
@@ -40,7 +39,7 @@ export async function workerCsv(
 }
 
 /**
- * The same report from typed object rows through the json2csv writer: an independent reference
+ * The same report from typed object rows through json2csv: an independent reference
  * (neutralisation and quoting in JavaScript, per row) for the SQL-side path above.
  */
 export async function referenceCsv(client: ClientBase, query: ReportQuery): Promise<Buffer> {
@@ -48,9 +47,13 @@ export async function referenceCsv(client: ClientBase, query: ReportQuery): Prom
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     const rows = client.query(new QueryStream(query.sql, query.params, { batchSize: 500 }));
-    await pipeline(rows, csvReportWriter(query.columns), async (source: AsyncIterable<Buffer>) => {
-      for await (const chunk of source) chunks.push(Buffer.from(chunk));
-    });
+    await pipeline(
+      rows,
+      json2csvReferenceWriter(query.columns),
+      async (source: AsyncIterable<Buffer>) => {
+        for await (const chunk of source) chunks.push(Buffer.from(chunk));
+      },
+    );
   } finally {
     await client.query('COMMIT');
   }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { DeliveryStatus } from 'src/domain/vocabulary';
 import type { Recipient } from 'src/modules/schedules/entities/scheduled-report.entity';
-import { DeliveryStatus, ReportDelivery } from './entities/report-delivery.entity';
+import { ReportDelivery } from './entities/report-delivery.entity';
 
 export type FinalStatus = Exclude<DeliveryStatus, 'pending' | 'sent'>;
 
@@ -20,23 +21,24 @@ export interface PlannedDelivery extends Recipient {
 export class DeliveriesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Inserts the fan-out (a repeat adds nothing); returns the ids of rows left pending. */
+  /**
+   * Inserts the fan-out; a repeat (the event handled twice) adds nothing. Returns the ids of the
+   * execution's pending rows, those inserted by an earlier run included, so they get their jobs.
+   */
   async createForExecution(
-    manager: EntityManager,
     orgId: string,
     executionId: string,
     planned: PlannedDelivery[],
   ): Promise<string[]> {
     if (planned.length === 0) return [];
-    const rows: { id: string; status: string }[] = await manager.query(
+    await this.dataSource.query(
       `INSERT INTO report_deliveries
               (organization_id, report_execution_id, recipient_type, recipient_value, status,
                error_message, metadata)
        SELECT $1, $2, p.type, p.value, p.status, p.message, p.metadata
          FROM jsonb_to_recordset($3::jsonb)
               AS p(type text, value text, status text, message text, metadata jsonb)
-       ON CONFLICT ON CONSTRAINT report_deliveries_recipient_key DO NOTHING
-       RETURNING id, status`,
+       ON CONFLICT ON CONSTRAINT report_deliveries_recipient_key DO NOTHING`,
       [
         orgId,
         executionId,
@@ -51,17 +53,28 @@ export class DeliveriesRepository {
         ),
       ],
     );
-    return rows.filter((r) => r.status === 'pending').map((r) => r.id);
+    const pending: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM report_deliveries
+        WHERE organization_id = $1 AND report_execution_id = $2 AND status = 'pending'`,
+      [orgId, executionId],
+    );
+    return pending.map((r) => r.id);
+  }
+
+  listForExecution(orgId: string, executionId: string): Promise<ReportDelivery[]> {
+    return this.dataSource.getRepository(ReportDelivery).find({
+      where: { organization_id: orgId, report_execution_id: executionId },
+      order: { created_at: 'ASC', id: 'ASC' },
+    });
   }
 
   /** The content hash of the schedule's latest execution that reached a recipient. */
   async lastDeliveredContentHash(
-    manager: EntityManager,
     orgId: string,
     scheduleId: string,
     exceptExecutionId: string,
   ): Promise<string | null> {
-    const rows: { hash: string | null }[] = await manager.query(
+    const rows: { hash: string | null }[] = await this.dataSource.query(
       `SELECT e.metadata->>'content_sha256' AS hash
          FROM report_executions e
         WHERE e.organization_id = $1 AND e.scheduled_report_id = $2 AND e.id <> $3

@@ -3,14 +3,14 @@ import { AuditModule } from 'src/modules/audit/audit.module';
 import { ExecutionsModule } from 'src/modules/executions/executions.module';
 import { SchedulesModule } from 'src/modules/schedules/schedules.module';
 import { DeliveryModule } from './delivery.module';
-import { DeliveryResendService } from './delivery-resend.service';
 import { ExecutionDeliveriesController } from './execution-deliveries.controller';
+import { ExecutionDeliveriesService } from './execution-deliveries.service';
 import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
 
-/** The delivery routes of the HTTP API: resends and the public unsubscribe links. */
+/** The delivery routes of the HTTP API: an execution's deliveries, resends, unsubscribe links. */
 @Module({
   imports: [DeliveryModule, ExecutionsModule, SchedulesModule, AuditModule],
   controllers: [ExecutionDeliveriesController, UnsubscribeController],
-  providers: [DeliveryResendService],
+  providers: [ExecutionDeliveriesService],
 })
 export class DeliveryApiModule {}

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { RecipientType } from 'src/modules/schedules/entities/scheduled-report.entity';
+import { RecipientType } from 'src/domain/vocabulary';
 
 /** Everything a channel needs to say and send one report to one recipient. */
 export interface DeliveryContext {
@@ -53,10 +53,10 @@ export interface DeliveryContext {
     /** The execution as `GET /report-executions/:id` shows it (webhook body). */
     resource: Record<string, unknown>;
   };
-  /** A signed, expiring download link (CONTRACT §6). */
+  /** A signed, expiring download link (`/api/files/:token`). */
   downloadUrl: string;
   linkExpiresAt: Date;
-  /** One-click unsubscribe link for this recipient and schedule (email and user_id only). */
+  /** One-click unsubscribe link for this recipient and schedule, when the channel offers it. */
   unsubscribeUrl: string | null;
   /** Where the creator sees the run's history (API URL). */
   historyUrl: string;
@@ -74,14 +74,17 @@ export interface DeliverySent {
 }
 
 /**
- * One way of delivering (HOUSE-STYLE 13): render, then send. A channel resolves with
- * `DeliverySent` once the peer accepted, throws `RetryableDeliveryError` when trying again can
- * help and `PermanentDeliveryError` when it cannot. Any other error counts as retryable.
+ * One way of delivering, registered for its recipient types in `channels/delivery-channels.ts`:
+ * render, then send. A channel resolves with `DeliverySent` once the peer accepted, throws
+ * `RetryableDeliveryError` when trying again can help and `PermanentDeliveryError` when it
+ * cannot. Any other error counts as retryable. It never reads the database: everything it needs
+ * is in the context.
  */
 export interface DeliveryChannel {
-  readonly types: readonly RecipientType[];
+  /** Whether its messages carry a one-click unsubscribe link (mail does; a webhook cannot). */
+  readonly offersUnsubscribe: boolean;
   send(context: DeliveryContext): Promise<DeliverySent>;
 }
 
-/** DI token for the list of channels. */
+/** DI token for the channel of each recipient type (`Record<RecipientType, DeliveryChannel>`). */
 export const DELIVERY_CHANNELS = Symbol('DELIVERY_CHANNELS');

@@ -7,12 +7,9 @@ import { DownloadLinkSigner } from 'src/modules/executions/links/download-link.s
 import { toReportExecutionDto } from 'src/modules/executions/report-execution.mapper';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
 import { OrganizationSecretsService } from 'src/modules/organizations/organization-secrets.service';
-import type {
-  RecipientType,
-  ScheduledReport,
-} from 'src/modules/schedules/entities/scheduled-report.entity';
+import type { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
 import { STORAGE_DRIVER, StorageDriver } from 'src/modules/storage/storage-driver';
-import { DeliveryContext } from './delivery-channel';
+import { DeliveryChannel, DeliveryContext } from './delivery-channel';
 import { DeliveriesRepository } from './deliveries.repository';
 import { ReportDelivery } from './entities/report-delivery.entity';
 import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
@@ -28,8 +25,6 @@ export interface ContextParts {
   email?: string;
   memberName?: string;
 }
-
-const MAILED: readonly RecipientType[] = ['email', 'user_id'];
 
 /** Builds what a channel needs from the rows; the channel never reads the database itself. */
 @Injectable()
@@ -47,7 +42,7 @@ export class DeliveryContextFactory {
     this.links = new DownloadLinkSigner(config.values.appSecret);
   }
 
-  build(parts: ContextParts): DeliveryContext {
+  build(parts: ContextParts, channel: Pick<DeliveryChannel, 'offersUnsubscribe'>): DeliveryContext {
     const { delivery, organization: org, schedule, execution } = parts;
     const now = this.clock.now();
     const expiresAt = Math.floor(now.getTime() / 1000) + org.link_ttl_hours * 3600;
@@ -55,7 +50,7 @@ export class DeliveryContextFactory {
     const base = this.config.values.publicBaseUrl;
     const fileKey = execution.file_key as string;
     const timezone = schedule.schedule_config.timezone;
-    const type = delivery.recipient_type as RecipientType;
+    const type = delivery.recipient_type;
     const metadata = execution.metadata as Record<string, unknown>;
     return {
       deliveryId: delivery.id,
@@ -98,7 +93,7 @@ export class DeliveryContextFactory {
       },
       downloadUrl: `${base}/api/files/${token}`,
       linkExpiresAt: new Date(expiresAt * 1000),
-      unsubscribeUrl: MAILED.includes(type)
+      unsubscribeUrl: channel.offersUnsubscribe
         ? this.unsubscribes.urlFor({
             orgId: org.id,
             scheduleId: schedule.id,

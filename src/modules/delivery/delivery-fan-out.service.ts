@@ -1,53 +1,55 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { ExecutionCompleted } from 'src/modules/executions/execution-outcome.events';
+import { DomainEvent, DomainEventBus } from 'src/modules/outbox/domain-event-bus';
 import type { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
+import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
 import { DeliveryQueue } from 'src/queue/delivery-queue';
 import { DeliveriesRepository, PlannedDelivery } from './deliveries.repository';
 
-export interface CompletedRun {
-  orgId: string;
-  executionId: string;
-  rows: number;
-  /** Hash of the uncompressed content, for only_if_changed. */
-  contentSha256: string;
-}
-
 /**
- * When a run completes: one delivery row per recipient, created in the same transaction that
- * marks the run completed (so a completed run always has its deliveries), then one job each.
+ * When a run completes (`execution.completed`): one delivery row per recipient, then one job
+ * each. The event is in the outbox, so this runs for every completed run, at least once; the
+ * rows are unique per execution and recipient, so running it again adds nothing.
  * skip_if_empty and only_if_changed are decided here, once, and recorded as `skipped` rows.
  */
 @Injectable()
-export class DeliveryFanOutService {
+export class DeliveryFanOutService implements OnModuleInit {
   constructor(
     private readonly deliveries: DeliveriesRepository,
+    private readonly schedules: SchedulesRepository,
     private readonly queue: DeliveryQueue,
+    private readonly bus: DomainEventBus,
   ) {}
 
-  /** Inside the completion transaction; returns the pending delivery ids to enqueue after commit. */
-  async plan(
-    manager: EntityManager,
-    schedule: ScheduledReport,
-    run: CompletedRun,
-  ): Promise<string[]> {
-    const skip = await this.skipReason(manager, schedule, run);
+  onModuleInit(): void {
+    this.bus.subscribe<ExecutionCompleted>('execution.completed', {
+      name: 'delivery fan-out',
+      handle: async (event) => void (await this.fanOut(event)),
+    });
+  }
+
+  /** The ids of the run's pending deliveries, each now with its job (or left to the reconciler). */
+  async fanOut(event: DomainEvent<ExecutionCompleted>): Promise<string[]> {
+    const { orgId, payload: run } = event;
+    const schedule = await this.schedules.findOne(orgId, run.schedule_id, { withDeleted: true });
+    // Deleted schedules keep their row (soft delete); a missing one took its executions along.
+    if (!schedule) return [];
+    const skip = await this.skipReason(orgId, schedule, run);
     const planned: PlannedDelivery[] = schedule.recipients.map((r) => ({
       type: r.type,
       value: r.value,
       ...(skip ? { skip } : {}),
     }));
-    return this.deliveries.createForExecution(manager, run.orgId, run.executionId, planned);
-  }
-
-  /** Best effort: the delivery reconciler enqueues whatever Redis did not take. */
-  async enqueue(orgId: string, deliveryIds: string[]): Promise<void> {
-    await this.queue.deliver(deliveryIds.map((id) => ({ id, orgId })));
+    const pending = await this.deliveries.createForExecution(orgId, run.execution_id, planned);
+    // Best effort: the delivery reconciler enqueues whatever Redis did not take.
+    await this.queue.deliver(pending.map((id) => ({ id, orgId })));
+    return pending;
   }
 
   private async skipReason(
-    manager: EntityManager,
+    orgId: string,
     schedule: ScheduledReport,
-    run: CompletedRun,
+    run: ExecutionCompleted,
   ): Promise<PlannedDelivery['skip']> {
     const options = schedule.delivery_options ?? {};
     if (options.skip_if_empty && run.rows === 0) {
@@ -55,12 +57,11 @@ export class DeliveryFanOutService {
     }
     if (options.only_if_changed) {
       const last = await this.deliveries.lastDeliveredContentHash(
-        manager,
-        run.orgId,
+        orgId,
         schedule.id,
-        run.executionId,
+        run.execution_id,
       );
-      if (last === run.contentSha256) {
+      if (last === run.content_sha256) {
         return {
           reason: 'unchanged',
           message: 'the content is the same as the last delivered report (only_if_changed)',

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
+import { RECIPIENT_TYPES, RecipientType } from 'src/domain/vocabulary';
 import { ExecutionsModule } from 'src/modules/executions/executions.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
 import { SchedulesModule } from 'src/modules/schedules/schedules.module';
 import { StorageModule } from 'src/modules/storage/storage.module';
-import { EmailChannel } from './channels/email.channel';
+import { CHANNEL_CLASSES, CHANNEL_FOR } from './channels/delivery-channels';
 import { SlackApiClient } from './channels/slack-api.client';
-import { SlackChannel } from './channels/slack.channel';
-import { WebhookChannel } from './channels/webhook.channel';
-import { DELIVERY_CHANNELS } from './delivery-channel';
+import { DELIVERY_CHANNELS, DeliveryChannel } from './delivery-channel';
 import { DeliveryContextFactory } from './delivery-context.factory';
 import { DeliveryModule } from './delivery.module';
 import { DeliveryProcessor } from './delivery.processor';
@@ -30,13 +29,18 @@ import { ReportDeliveryService } from './report-delivery.service';
     ReportDeliveryService,
     DeliveryContextFactory,
     SlackApiClient,
-    SlackChannel,
-    WebhookChannel,
     Clock,
+    ...CHANNEL_CLASSES,
     {
       provide: DELIVERY_CHANNELS,
-      inject: [EmailChannel, SlackChannel, WebhookChannel],
-      useFactory: (...channels: unknown[]) => channels,
+      inject: CHANNEL_CLASSES,
+      useFactory: (...channels: DeliveryChannel[]) =>
+        Object.fromEntries(
+          RECIPIENT_TYPES.map((type) => [
+            type,
+            channels[CHANNEL_CLASSES.indexOf(CHANNEL_FOR[type])],
+          ]),
+        ) as Record<RecipientType, DeliveryChannel>,
     },
   ],
 })

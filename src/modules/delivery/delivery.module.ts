@@ -3,6 +3,7 @@ import { Clock } from 'src/common/clock';
 import { AuditModule } from 'src/modules/audit/audit.module';
 import { ExecutionsModule } from 'src/modules/executions/executions.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
+import { OutboxModule } from 'src/modules/outbox/outbox.module';
 import { SchedulesModule } from 'src/modules/schedules/schedules.module';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryFanOutService } from './delivery-fan-out.service';
@@ -13,11 +14,18 @@ import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
 import { UnsubscribesRepository } from './unsubscribe/unsubscribes.repository';
 
 /**
- * Delivery bookkeeping shared by every role: the fan-out at completion (generation workers),
- * failure notices, unsubscribes, and the rows the API, workers and reconciler read.
+ * Delivery bookkeeping shared by every role: the subscribers to executions' events (fan-out on
+ * completion, failure notices), unsubscribes, and the rows the API, workers and reconciler read.
  */
 @Module({
-  imports: [ExecutionsModule, SchedulesModule, OrganizationsModule, AuditModule, MailModule],
+  imports: [
+    ExecutionsModule,
+    SchedulesModule,
+    OrganizationsModule,
+    AuditModule,
+    MailModule,
+    OutboxModule,
+  ],
   providers: [
     DeliveriesRepository,
     NoticesRepository,

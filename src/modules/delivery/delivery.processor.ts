@@ -3,6 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { isUUID } from 'class-validator';
 import { AppConfigService } from 'src/config/app-config.service';
+import { attemptOf } from 'src/queue/job-attempt';
 import {
   DELIVER_JOB,
   DeliverReportJob,
@@ -14,7 +15,8 @@ import { FailureNoticesService } from './notices/failure-notices.service';
 import { ReportDeliveryService } from './report-delivery.service';
 
 /**
- * Thin processor (HOUSE-STYLE 11) for the delivery queue: deliveries and failure notices.
+ * Thin processor for the delivery queue (deliveries and failure notices): validate the payload,
+ * call the service, return.
  * Registered at boot with the configured concurrency, in worker processes only.
  */
 @Injectable()
@@ -52,8 +54,4 @@ export class DeliveryProcessor implements OnApplicationBootstrap {
     this.logger.error(`job ${job.id} has a malformed payload; dropped`);
     return { result: 'skipped', reason: 'malformed payload' };
   }
-}
-
-function attemptOf(job: Job) {
-  return { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 };
 }

@@ -1,15 +1,28 @@
-import { Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from 'src/common/auth/actor';
 import { CurrentActor, RequireRole } from 'src/common/auth/auth.decorators';
 import { ApiErrors } from 'src/common/http/api-errors.decorator';
-import { ReportExecutionDto } from 'src/modules/executions/dto/report-execution.dto';
-import { DeliveryResendService } from './delivery-resend.service';
+import { ExecutionWithDeliveriesDto } from './dto/execution-with-deliveries.dto';
+import { ExecutionDeliveriesService } from './execution-deliveries.service';
 
+/** An execution with its deliveries, and resends (served here: executions knows no deliveries). */
 @ApiTags('report-executions')
 @Controller('report-executions/:id')
 export class ExecutionDeliveriesController {
-  constructor(private readonly resend: DeliveryResendService) {}
+  constructor(private readonly deliveries: ExecutionDeliveriesService) {}
+
+  @Get()
+  @RequireRole('viewer')
+  @ApiOperation({ summary: 'One execution with its deliveries' })
+  @ApiOkResponse({ type: ExecutionWithDeliveriesDto })
+  @ApiErrors(400, 404)
+  get(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ExecutionWithDeliveriesDto> {
+    return this.deliveries.detail(actor, id);
+  }
 
   @Post('deliveries/:delivery_id/retry')
   @HttpCode(HttpStatus.ACCEPTED)
@@ -21,7 +34,7 @@ export class ExecutionDeliveriesController {
       'skipped answers 409. A recipient who unsubscribed stays skipped.',
   })
   @ApiAcceptedResponse({
-    type: ReportExecutionDto,
+    type: ExecutionWithDeliveriesDto,
     description: 'The execution with its deliveries',
   })
   @ApiErrors(400, 404, 409)
@@ -29,8 +42,8 @@ export class ExecutionDeliveriesController {
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Param('delivery_id', ParseUUIDPipe) deliveryId: string,
-  ): Promise<ReportExecutionDto> {
-    return this.resend.retryOne(actor, id, deliveryId);
+  ): Promise<ExecutionWithDeliveriesDto> {
+    return this.deliveries.retryOne(actor, id, deliveryId);
   }
 
   @Post('resend-failed')
@@ -41,14 +54,14 @@ export class ExecutionDeliveriesController {
     description: 'Recipients already served (sent) or skipped are left alone.',
   })
   @ApiAcceptedResponse({
-    type: ReportExecutionDto,
+    type: ExecutionWithDeliveriesDto,
     description: 'The execution with its deliveries',
   })
   @ApiErrors(400, 404, 409)
   resendFailed(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<ReportExecutionDto> {
-    return this.resend.resendFailed(actor, id);
+  ): Promise<ExecutionWithDeliveriesDto> {
+    return this.deliveries.resendFailed(actor, id);
   }
 }

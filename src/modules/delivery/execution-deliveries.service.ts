@@ -3,18 +3,21 @@ import { Actor } from 'src/common/auth/actor';
 import { ConflictError, NotFoundError } from 'src/common/errors/domain-error';
 import { ErrorCode } from 'src/common/errors/error-codes';
 import { AuditService } from 'src/modules/audit/audit.service';
-import { ReportExecutionDto } from 'src/modules/executions/dto/report-execution.dto';
 import { ExecutionsService } from 'src/modules/executions/executions.service';
+import { toReportExecutionDto } from 'src/modules/executions/report-execution.mapper';
 import { SchedulesService } from 'src/modules/schedules/schedules.service';
 import { DeliveryQueue } from 'src/queue/delivery-queue';
 import { DeliveriesRepository } from './deliveries.repository';
+import { ExecutionWithDeliveriesDto } from './dto/execution-with-deliveries.dto';
+import { toReportDeliveryDto } from './report-delivery.mapper';
 
 /**
- * Manual resends from the API: a failed or bounced delivery goes back to pending and gets a new
- * job. Rows already sent (or skipped) are never reopened, so nobody already served gets a copy.
+ * An execution's deliveries from the API: shown with the execution, and resent. A resend puts a
+ * failed or bounced delivery back to pending with a new job; rows already sent (or skipped) are
+ * never reopened, so nobody already served gets a copy.
  */
 @Injectable()
-export class DeliveryResendService {
+export class ExecutionDeliveriesService {
   constructor(
     private readonly deliveries: DeliveriesRepository,
     private readonly executions: ExecutionsService,
@@ -23,11 +26,18 @@ export class DeliveryResendService {
     private readonly audit: AuditService,
   ) {}
 
+  /** The execution (visible to the actor) with one delivery per recipient. */
+  async detail(actor: Actor, executionId: string): Promise<ExecutionWithDeliveriesDto> {
+    const execution = await this.executions.load(actor, executionId);
+    const deliveries = await this.deliveries.listForExecution(actor.orgId, executionId);
+    return { ...toReportExecutionDto(execution), deliveries: deliveries.map(toReportDeliveryDto) };
+  }
+
   async retryOne(
     actor: Actor,
     executionId: string,
     deliveryId: string,
-  ): Promise<ReportExecutionDto> {
+  ): Promise<ExecutionWithDeliveriesDto> {
     await this.authorize(actor, executionId);
     const delivery = await this.deliveries.findOne(actor.orgId, deliveryId);
     if (!delivery || delivery.report_execution_id !== executionId) {
@@ -43,14 +53,14 @@ export class DeliveryResendService {
       );
     }
     await this.requeue(actor, executionId, reopened);
-    return this.executions.get(actor, executionId);
+    return this.detail(actor, executionId);
   }
 
-  async resendFailed(actor: Actor, executionId: string): Promise<ReportExecutionDto> {
+  async resendFailed(actor: Actor, executionId: string): Promise<ExecutionWithDeliveriesDto> {
     await this.authorize(actor, executionId);
     const reopened = await this.deliveries.reopenFailed(actor.orgId, executionId);
     await this.requeue(actor, executionId, reopened);
-    return this.executions.get(actor, executionId);
+    return this.detail(actor, executionId);
   }
 
   /** Resending is running the schedule again, for its recipients: editors of their own, admins. */

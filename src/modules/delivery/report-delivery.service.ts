@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { RecipientType } from 'src/domain/vocabulary';
 import { AppConfigService } from 'src/config/app-config.service';
 import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
 import { MembersRepository } from 'src/modules/organizations/members.repository';
 import { OrganizationsService } from 'src/modules/organizations/organizations.service';
-import type { RecipientType } from 'src/modules/schedules/entities/scheduled-report.entity';
 import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
+import { JobAttempt, retriesLeft } from 'src/queue/job-attempt';
 import { DeliverReportJob } from 'src/queue/queue.constants';
 import { DELIVERY_CHANNELS, DeliveryChannel } from './delivery-channel';
 import { ContextParts, DeliveryContextFactory } from './delivery-context.factory';
@@ -20,11 +21,6 @@ export type DeliveryOutcome =
   | { result: 'failed' | 'bounced'; reason: string }
   | { result: 'skipped'; reason: string };
 
-export interface Attempt {
-  number: number;
-  max: number;
-}
-
 type Skip = { skip: string; message: string };
 
 /**
@@ -35,7 +31,6 @@ type Skip = { skip: string; message: string };
 @Injectable()
 export class ReportDeliveryService {
   private readonly logger = new Logger(ReportDeliveryService.name);
-  private readonly channels = new Map<RecipientType, DeliveryChannel>();
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
@@ -47,14 +42,11 @@ export class ReportDeliveryService {
     private readonly contexts: DeliveryContextFactory,
     private readonly notices: FailureNoticesService,
     private readonly config: AppConfigService,
-    @Inject(DELIVERY_CHANNELS) channels: DeliveryChannel[],
-  ) {
-    for (const channel of channels)
-      for (const type of channel.types) this.channels.set(type, channel);
-  }
+    @Inject(DELIVERY_CHANNELS) private readonly channels: Record<RecipientType, DeliveryChannel>,
+  ) {}
 
   /** Throws only when another attempt can help; Bull then retries with backoff. */
-  async deliver(job: DeliverReportJob, attempt: Attempt): Promise<DeliveryOutcome> {
+  async deliver(job: DeliverReportJob, attempt: JobAttempt): Promise<DeliveryOutcome> {
     const leaseId = randomUUID();
     const leaseMs = this.config.values.queue.lockDurationMs;
     const delivery = await this.deliveries.claim(job.orgId, job.deliveryId, leaseId, leaseMs);
@@ -84,7 +76,7 @@ export class ReportDeliveryService {
   private async attempt(
     delivery: ReportDelivery,
     leaseId: string,
-    attempt: Attempt,
+    attempt: JobAttempt,
   ): Promise<DeliveryOutcome> {
     const orgId = delivery.organization_id;
     try {
@@ -95,11 +87,8 @@ export class ReportDeliveryService {
         });
         return { result: 'skipped', reason: parts.skip };
       }
-      const channel = this.channels.get(delivery.recipient_type as RecipientType);
-      if (!channel) {
-        throw new PermanentDeliveryError(`no channel delivers to ${delivery.recipient_type}`);
-      }
-      const sent = await channel.send(this.contexts.build(parts));
+      const channel = this.channels[delivery.recipient_type];
+      const sent = await channel.send(this.contexts.build(parts, channel));
       if (!(await this.deliveries.markSent(orgId, delivery.id, leaseId, sent.metadata ?? {}))) {
         this.logger.error(
           `delivery ${delivery.id} was sent but its lease was lost before it was recorded`,
@@ -114,12 +103,12 @@ export class ReportDeliveryService {
   private async onError(
     delivery: ReportDelivery,
     leaseId: string,
-    attempt: Attempt,
+    attempt: JobAttempt,
     error: Error,
   ): Promise<DeliveryOutcome> {
     const orgId = delivery.organization_id;
     const permanent = error instanceof PermanentDeliveryError;
-    if (!permanent && attempt.number < attempt.max) {
+    if (!permanent && retriesLeft(attempt)) {
       this.logger.warn(
         `delivery ${delivery.id} attempt ${attempt.number}/${attempt.max} failed: ${error.message}`,
       );
@@ -161,7 +150,7 @@ export class ReportDeliveryService {
     if (!schedule || schedule.deleted_at) {
       return { skip: 'schedule_deleted', message: 'the schedule was deleted before delivery' };
     }
-    const recipientType = delivery.recipient_type as RecipientType;
+    const recipientType = delivery.recipient_type;
     const unsubscribed = await this.unsubscribes.isUnsubscribed({
       orgId,
       scheduleId: schedule.id,

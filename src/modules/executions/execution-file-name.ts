@@ -1,11 +1,5 @@
 import moment from 'moment-timezone';
-
-const CONTENT_TYPES: Record<string, string> = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  pdf: 'application/pdf',
-  gz: 'application/gzip',
-};
+import { CONTENT_TYPES, OutputFormat } from 'src/domain/vocabulary';
 
 /** The extension of a storage key: `csv`, `xlsx`, `pdf`, or `csv.gz` style double extensions. */
 export function fileExtension(fileKey: string): string {
@@ -15,8 +9,10 @@ export function fileExtension(fileKey: string): string {
 }
 
 export function contentTypeOf(fileKey: string): string {
-  const ext = fileExtension(fileKey);
-  return CONTENT_TYPES[ext.split('.').pop() ?? ''] ?? 'application/octet-stream';
+  const last = fileExtension(fileKey).split('.').pop() ?? '';
+  return Object.hasOwn(CONTENT_TYPES, last)
+    ? CONTENT_TYPES[last as keyof typeof CONTENT_TYPES]
+    : 'application/octet-stream';
 }
 
 /** "Weekly invoices" run for 2026-11-30 in New York → weekly-invoices-2026-11-30.csv */
@@ -36,4 +32,13 @@ export function downloadFileName(
       .slice(0, 80) || 'report';
   const ext = fileExtension(fileKey);
   return `${slug}-${moment.tz(slot, timezone).format('YYYY-MM-DD')}${ext ? `.${ext}` : ''}`;
+}
+
+/** Where an execution's file is stored: `org/<org>/executions/<execution>.<format>[.gz]`. */
+export function executionFileKey(
+  execution: { id: string; organization_id: string },
+  format: OutputFormat,
+  compress: boolean,
+): string {
+  return `org/${execution.organization_id}/executions/${execution.id}.${compress ? `${format}.gz` : format}`;
 }

@@ -1,24 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { EventRef, OutboxRepository } from 'src/modules/outbox/outbox.repository';
 import { ReportExecution } from './entities/report-execution.entity';
+import { ExecutionCompleted, ExecutionFailed } from './execution-outcome.events';
 
-export interface CompletedFile {
+export interface CompletedRun {
   fileKey: string;
   fileSize: number;
   checksum: string;
   executionTimeMs: number;
+  rows: number;
+  /** Of the uncompressed content, for only_if_changed. */
+  contentSha256: string;
   metadata: Record<string, unknown>;
 }
 
 /**
  * The worker's state machine on `report_executions`: pending → running → completed | failed.
  * Every transition is one conditional UPDATE, so a stale attempt (fenced by lease_id) or a
- * duplicate job cannot move a row that another attempt already finished.
+ * duplicate job cannot move a row that another attempt already finished. The two endings also
+ * append their domain event in the same transaction: a finished run is never without it.
  */
 @Injectable()
 export class ExecutionStateRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
   /** Takes the execution for this attempt; null when it is already finished (or gone). */
   async start(
@@ -42,59 +51,87 @@ export class ExecutionStateRepository {
     return row ? this.dataSource.getRepository(ReportExecution).create(row) : null;
   }
 
-  /**
-   * Completes the run; `andThen` runs in the same transaction only when this attempt completed it
-   * (the delivery fan-out), so a completed run never lacks its deliveries.
-   */
-  async complete<T>(
+  /** Completes the run if this attempt still holds it; the `execution.completed` event, else null. */
+  async complete(
     orgId: string,
     id: string,
     leaseId: string,
-    file: CompletedFile,
-    andThen: (manager: EntityManager) => Promise<T>,
-  ): Promise<{ completed: false } | { completed: true; then: T }> {
+    run: CompletedRun,
+  ): Promise<EventRef | null> {
     return this.dataSource.transaction(async (manager) => {
-      const result: [unknown[], number] = await manager.query(
+      const rows: [{ scheduled_report_id: string }[], number] = await manager.query(
         `UPDATE report_executions
-          SET status = 'completed', completed_at = now(), file_key = $4, file_size = $5,
-              file_checksum = $6, execution_time_ms = $7, metadata = metadata || $8::jsonb,
-              error_message = NULL, updated_at = now()
-        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'running'`,
+            SET status = 'completed', completed_at = now(), file_key = $4, file_size = $5,
+                file_checksum = $6, execution_time_ms = $7, metadata = metadata || $8::jsonb,
+                error_message = NULL, updated_at = now()
+          WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'running'
+          RETURNING scheduled_report_id`,
         [
           id,
           orgId,
           leaseId,
-          file.fileKey,
-          file.fileSize,
-          file.checksum,
-          file.executionTimeMs,
-          JSON.stringify(file.metadata),
+          run.fileKey,
+          run.fileSize,
+          run.checksum,
+          run.executionTimeMs,
+          JSON.stringify(run.metadata),
         ],
       );
-      if (result[1] !== 1) return { completed: false };
-      return { completed: true, then: await andThen(manager) };
+      const updated = rows[0][0];
+      if (!updated) return null;
+      const payload: ExecutionCompleted = {
+        execution_id: id,
+        schedule_id: updated.scheduled_report_id,
+        rows: run.rows,
+        content_sha256: run.contentSha256,
+      };
+      return this.outbox.append(manager, {
+        orgId,
+        type: 'execution.completed',
+        subjectId: id,
+        payload,
+      });
     });
   }
 
-  /** Fails for good; with a lease only that attempt may, without one any unfinished row. */
+  /**
+   * Fails for good; with a lease only that attempt may, without one any unfinished row. The
+   * `execution.failed` event when this call failed it, else null.
+   */
   async fail(
     orgId: string,
     id: string,
     leaseId: string | null,
     message: string,
-    metadata: Record<string, unknown> = {},
-  ): Promise<boolean> {
-    const result: [unknown[], number] = await this.dataSource.query(
-      `UPDATE report_executions
-          SET status = 'failed', completed_at = now(), error_message = $4,
-              metadata = metadata || $5::jsonb, updated_at = now(),
-              execution_time_ms = CASE WHEN started_at IS NULL THEN NULL
-                                       ELSE (extract(epoch FROM now() - started_at) * 1000)::int END
-        WHERE id = $1 AND organization_id = $2 AND status IN ('pending', 'running')
-          AND ($3::uuid IS NULL OR lease_id = $3)`,
-      [id, orgId, leaseId, message.slice(0, 2000), JSON.stringify(metadata)],
-    );
-    return result[1] === 1;
+    metadata: { skipped_reason?: string } = {},
+  ): Promise<EventRef | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: [{ scheduled_report_id: string }[], number] = await manager.query(
+        `UPDATE report_executions
+            SET status = 'failed', completed_at = now(), error_message = $4,
+                metadata = metadata || $5::jsonb, updated_at = now(),
+                execution_time_ms = CASE WHEN started_at IS NULL THEN NULL
+                                         ELSE (extract(epoch FROM now() - started_at) * 1000)::int END
+          WHERE id = $1 AND organization_id = $2 AND status IN ('pending', 'running')
+            AND ($3::uuid IS NULL OR lease_id = $3)
+          RETURNING scheduled_report_id`,
+        [id, orgId, leaseId, message.slice(0, 2000), JSON.stringify(metadata)],
+      );
+      const updated = rows[0][0];
+      if (!updated) return null;
+      const payload: ExecutionFailed = {
+        execution_id: id,
+        schedule_id: updated.scheduled_report_id,
+        reason: message,
+        skipped_reason: metadata.skipped_reason ?? null,
+      };
+      return this.outbox.append(manager, {
+        orgId,
+        type: 'execution.failed',
+        subjectId: id,
+        payload,
+      });
+    });
   }
 
   /** Notes an attempt's error while a retry is still coming. */

@@ -6,9 +6,11 @@ import { GeneratorsModule } from 'src/modules/generators/generators.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
 import { RateLimitsModule } from 'src/modules/rate-limits/rate-limits.module';
 import { SchedulesModule } from 'src/modules/schedules/schedules.module';
+import { OutboxModule } from 'src/modules/outbox/outbox.module';
 import { StorageModule } from 'src/modules/storage/storage.module';
 import { ReportExecution } from './entities/report-execution.entity';
 import { ExecutionEventsService } from './execution-events.service';
+import { ExecutionOutcomes } from './execution-outcomes.service';
 import { ExecutionStateRepository } from './execution-state.repository';
 import { ExecutionStatusStream } from './execution-status.stream';
 import { ExecutionsRepository } from './executions.repository';
@@ -27,6 +29,7 @@ import { ScheduleExecutionsController } from './schedule-executions.controller';
     AuditModule,
     StorageModule,
     OrganizationsModule,
+    OutboxModule,
   ],
   controllers: [ScheduleExecutionsController, ReportExecutionsController, FilesController],
   providers: [
@@ -36,12 +39,14 @@ import { ScheduleExecutionsController } from './schedule-executions.controller';
     DownloadsService,
     ExecutionEventsService,
     ExecutionStatusStream,
+    ExecutionOutcomes,
     Clock,
   ],
   exports: [
     ExecutionsRepository,
     ExecutionStateRepository,
     ExecutionEventsService,
+    ExecutionOutcomes,
     ExecutionsService,
   ],
 })

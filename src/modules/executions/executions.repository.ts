@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, LessThan } from 'typeorm';
-import { ReportDelivery } from 'src/modules/delivery/entities/report-delivery.entity';
-import { ExecutionStatus, ReportExecution } from './entities/report-execution.entity';
+import { ExecutionStatus } from 'src/domain/vocabulary';
+import { ReportExecution } from './entities/report-execution.entity';
 
 export interface NewManualExecution {
   scheduleId: string;
@@ -32,13 +32,6 @@ export class ExecutionsRepository {
       take: limit,
     });
     return { rows, total };
-  }
-
-  deliveriesOf(orgId: string, executionId: string): Promise<ReportDelivery[]> {
-    return this.dataSource.getRepository(ReportDelivery).find({
-      where: { organization_id: orgId, report_execution_id: executionId },
-      order: { created_at: 'ASC', id: 'ASC' },
-    });
   }
 
   /**

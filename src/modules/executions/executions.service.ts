@@ -101,12 +101,6 @@ export class ExecutionsService {
     );
   }
 
-  async get(actor: Actor, id: string): Promise<ReportExecutionDto> {
-    const execution = await this.load(actor, id);
-    const deliveries = await this.executions.deliveriesOf(actor.orgId, id);
-    return toReportExecutionDto(execution, deliveries);
-  }
-
   /** An execution of the actor's org whose schedule the actor may see (deleted ones: admins). */
   async load(actor: Actor, id: string): Promise<ReportExecution> {
     const execution = await this.executions.findOne(actor.orgId, id);

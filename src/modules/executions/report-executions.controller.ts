@@ -15,7 +15,6 @@ import { Observable } from 'rxjs';
 import { Actor } from 'src/common/auth/actor';
 import { CurrentActor, RequireRole } from 'src/common/auth/auth.decorators';
 import { ApiErrors } from 'src/common/http/api-errors.decorator';
-import { ReportExecutionDto } from './dto/report-execution.dto';
 import { DownloadLinkDto } from './dto/download-link.dto';
 import { DownloadsService } from './downloads.service';
 import { fileResponse } from './file-download.response';
@@ -30,15 +29,6 @@ export class ReportExecutionsController {
     private readonly statusStream: ExecutionStatusStream,
     private readonly downloads: DownloadsService,
   ) {}
-
-  @Get(':id')
-  @RequireRole('viewer')
-  @ApiOperation({ summary: 'One execution with its deliveries' })
-  @ApiOkResponse({ type: ReportExecutionDto })
-  @ApiErrors(400, 404)
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
-    return this.executions.get(actor, id);
-  }
 
   @Post(':id/download-link')
   @HttpCode(HttpStatus.OK)

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ReportTypesController } from './report-types.controller';
 import { ReportTypesModule } from './report-types/report-types.module';
 
-/** Report types now; the generation engine (writers, workers) joins here. */
+/** The report catalogue for the API (GET /report-types); ReportGeneratorModule writes files. */
 @Module({
   imports: [ReportTypesModule],
   controllers: [ReportTypesController],

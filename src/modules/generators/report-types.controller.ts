@@ -19,7 +19,7 @@ export class ReportTypesController {
       name: type.name,
       description: type.description,
       required_permission: type.requiredPermission,
-      output_formats: [...type.outputFormats],
+      output_formats: [...this.registry.formatsOf(type)],
       parameters_schema: type.parametersSchema as Record<string, unknown>,
       parameters_example: type.parametersExample,
     }));

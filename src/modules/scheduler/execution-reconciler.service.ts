@@ -2,8 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { Clock } from 'src/common/clock';
 import { AppConfigService } from 'src/config/app-config.service';
-import { FailureNoticesService } from 'src/modules/delivery/notices/failure-notices.service';
-import { ExecutionStateRepository } from 'src/modules/executions/execution-state.repository';
+import { ExecutionOutcomes } from 'src/modules/executions/execution-outcomes.service';
 import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
 import { ExecutionQueue } from 'src/queue/execution-queue';
 
@@ -27,8 +26,7 @@ export class ExecutionReconcilerService {
     private readonly queue: ExecutionQueue,
     private readonly config: AppConfigService,
     private readonly clock: Clock,
-    private readonly state: ExecutionStateRepository,
-    private readonly notices: FailureNoticesService,
+    private readonly outcomes: ExecutionOutcomes,
   ) {}
 
   @Interval('execution-reconciler', 10_000)
@@ -78,9 +76,9 @@ export class ExecutionReconcilerService {
     const requeues = await this.executions.countRequeue(orgId, execution.id);
     if (requeues <= MAX_REQUEUES) return false;
     const message = `gave up: the job's worker stopped (crashed or was killed) ${requeues} times while generating this report`;
-    if (await this.state.fail(orgId, execution.id, null, message)) {
+    // The execution.failed event tells the creator (failure notices subscribe to it).
+    if (await this.outcomes.fail(execution, null, message)) {
       this.logger.warn(`execution ${execution.id}: ${message}`);
-      await this.notices.executionFailed(orgId, execution.id);
     }
     return true;
   }

@@ -4,20 +4,33 @@ import { Clock } from 'src/common/clock';
 import { DeliveryReconcilerService } from 'src/modules/delivery/delivery-reconciler.service';
 import { DeliveryModule } from 'src/modules/delivery/delivery.module';
 import { ExecutionsModule } from 'src/modules/executions/executions.module';
+import { OutboxRelayService } from 'src/modules/outbox/outbox-relay.service';
+import { OutboxModule } from 'src/modules/outbox/outbox.module';
 import { StorageModule } from 'src/modules/storage/storage.module';
 import { ExecutionReconcilerService } from './execution-reconciler.service';
 import { RetentionService } from './retention.service';
 import { SchedulerRepository } from './scheduler.repository';
 import { SchedulerService } from './scheduler.service';
 
-/** The due-schedule scanner, the outbox reconciler and file retention (APP_ROLE scheduler or all). */
+/**
+ * The background loops (APP_ROLE scheduler or all): the due-schedule tick, the reconcilers that
+ * bring back what the queues or a dead process lost (executions, deliveries, outbox events), and
+ * file retention.
+ */
 @Module({
-  imports: [ScheduleModule.forRoot(), ExecutionsModule, StorageModule, DeliveryModule],
+  imports: [
+    ScheduleModule.forRoot(),
+    ExecutionsModule,
+    StorageModule,
+    DeliveryModule,
+    OutboxModule,
+  ],
   providers: [
     SchedulerService,
     SchedulerRepository,
     ExecutionReconcilerService,
     DeliveryReconcilerService,
+    OutboxRelayService,
     RetentionService,
     Clock,
   ],
@@ -25,6 +38,7 @@ import { SchedulerService } from './scheduler.service';
     SchedulerService,
     ExecutionReconcilerService,
     DeliveryReconcilerService,
+    OutboxRelayService,
     RetentionService,
   ],
 })

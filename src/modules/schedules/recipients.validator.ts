@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { isEmail } from 'class-validator';
-import { checkOutboundUrl, OutboundBlockedError } from 'src/common/net/guarded-http';
 import { AppConfigService } from 'src/config/app-config.service';
+import { RECIPIENT_TYPES } from 'src/domain/vocabulary';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
 import { MembersRepository } from 'src/modules/organizations/members.repository';
 import type { Recipient } from './entities/scheduled-report.entity';
+import { RECIPIENT_RULES } from './recipients/recipient-rules';
 
-const SLACK_CHANNEL = /^(?:[CGD][A-Z0-9]{8,20}|#[a-z0-9][a-z0-9._-]{0,79})$/;
-
-/** Checks recipients against CONTRACT §5 and the organization's settings; returns messages. */
+/** Checks a schedule's recipients against the organization's settings; returns messages. */
 @Injectable()
 export class RecipientsValidator {
   constructor(
@@ -24,7 +22,7 @@ export class RecipientsValidator {
     const errors: string[] = [];
     const normalised = recipients.map((r) => ({
       type: r.type,
-      value: r.type === 'email' ? r.value.trim().toLowerCase() : r.value.trim(),
+      value: RECIPIENT_RULES[r.type].normalize(r.value),
     }));
     if (normalised.length > org.max_recipients) {
       errors.push(
@@ -39,66 +37,26 @@ export class RecipientsValidator {
       seen.add(key);
     });
 
-    const emails = normalised.filter((r) => r.type === 'email').map((r) => r.value);
-    const userIds = normalised.filter((r) => r.type === 'user_id').map((r) => r.value);
-    const [emailMembers, userMembers] = await Promise.all([
-      this.members.findActiveByEmails(org.id, emails),
-      this.members.findActiveByUserIds(org.id, userIds),
-    ]);
-    const memberEmails = new Set(emailMembers.map((m) => m.email));
-    const memberIds = new Set(userMembers.map((m) => m.user_id));
-    const domains = new Set(org.allowed_email_domains.map((d) => d.toLowerCase()));
-
-    normalised.forEach((r, i) => {
-      const problem = this.problemWith(r, { memberEmails, memberIds, domains });
-      if (problem) errors.push(`recipients[${i}].value ${problem}`);
+    const context = {
+      org,
+      members: this.members,
+      outboundAllowHosts: this.config.values.outboundAllowHosts,
+    };
+    const problems: (string | null)[] = new Array(normalised.length).fill(null);
+    await Promise.all(
+      RECIPIENT_TYPES.map(async (type) => {
+        const indexes = normalised.flatMap((r, i) => (r.type === type ? [i] : []));
+        if (indexes.length === 0) return;
+        const found = await RECIPIENT_RULES[type].problems(
+          indexes.map((i) => normalised[i].value),
+          context,
+        );
+        indexes.forEach((index, k) => (problems[index] = found[k]));
+      }),
+    );
+    problems.forEach((problem, i) => {
+      if (problem) errors.push(`recipients[${i}].value '${normalised[i].value}' ${problem}`);
     });
     return { recipients: normalised, errors };
-  }
-
-  private problemWith(
-    r: Recipient,
-    known: { memberEmails: Set<string | null>; memberIds: Set<string>; domains: Set<string> },
-  ): string | null {
-    switch (r.type) {
-      case 'email': {
-        if (!isEmail(r.value)) return `'${r.value}' is not an email address`;
-        const domain = r.value.slice(r.value.lastIndexOf('@') + 1);
-        if (known.memberEmails.has(r.value) || known.domains.has(domain)) return null;
-        return `'${r.value}' is neither a member's address nor in an allowed email domain`;
-      }
-      case 'user_id':
-        return known.memberIds.has(r.value)
-          ? null
-          : `'${r.value}' is not an active member of this organization`;
-      case 'slack_channel':
-        return SLACK_CHANNEL.test(r.value)
-          ? null
-          : `'${r.value}' is not a Slack channel id (C0123ABCD) or #channel-name`;
-      case 'webhook':
-        return this.webhookProblem(r.value);
-    }
-  }
-
-  /**
-   * Save-time SSRF check with the delivery guard's own rules (literal addresses in every spelling
-   * the URL parser accepts, localhost names, the allow list); hostnames are judged again on their
-   * resolved addresses when the webhook is sent, since DNS can change in between.
-   */
-  private webhookProblem(value: string): string | null {
-    let url: URL;
-    try {
-      ({ url } = checkOutboundUrl(value, this.config.values.outboundAllowHosts));
-    } catch (error) {
-      if (!(error instanceof OutboundBlockedError)) throw error;
-      if (error.kind === 'invalid_url') return `'${value}' is not a URL`;
-      if (error.kind === 'scheme') return `'${value}' must be an http(s) URL`;
-      return (
-        `'${value}' is refused: ${error.reason}, which webhooks may not reach ` +
-        '(only hosts in OUTBOUND_ALLOW_HOSTS are exempt)'
-      );
-    }
-    if (url.username || url.password) return `'${value}' must not carry credentials`;
-    return null;
   }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { OutputFormat } from 'src/domain/vocabulary';
 import { Actor, hasPermission } from 'src/common/auth/actor';
 import { ForbiddenError, ValidationFailedError } from 'src/common/errors/domain-error';
 import { ReportTypeRegistry } from 'src/modules/generators/report-types/report-type.registry';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
 import { validateScheduleConfig } from './calendar/schedule-calculator';
 import type { ScheduleConfig } from './calendar/schedule-config';
-import type { DeliveryOptions, OutputFormat, Recipient } from './entities/scheduled-report.entity';
+import type { DeliveryOptions, Recipient } from './entities/scheduled-report.entity';
 import { RecipientsValidator } from './recipients.validator';
 
 /** The editable part of a schedule, as it will be stored. */
@@ -44,9 +45,10 @@ export class ScheduleInputValidator {
           `report type '${type.id}' needs the ${type.requiredPermission} permission`,
         );
       }
-      if (!type.outputFormats.includes(input.output_format)) {
+      const formats = this.reportTypes.formatsOf(type);
+      if (!formats.includes(input.output_format)) {
         errors.push(
-          `output_format '${input.output_format}' is not offered by ${type.id} (offers ${type.outputFormats.join(', ')})`,
+          `output_format '${input.output_format}' is not offered by ${type.id} (offers ${formats.join(', ')})`,
         );
       }
       errors.push(...this.reportTypes.validateParameters(type.id, input.report_parameters));

@@ -51,7 +51,10 @@ describe('EmailChannel against a real SMTP server', () => {
       process.env,
       testAppEnv({ SMTP_URL: inbox.url, MAIL_FROM: 'Reports <reports@reports.example>' }),
     );
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule, MailModule] }).compile();
+    moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule, MailModule],
+      providers: [EmailChannel],
+    }).compile();
     await moduleRef.init();
     channel = moduleRef.get(EmailChannel);
   });

@@ -7,7 +7,6 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
 } from 'typeorm';
-import { Organization } from 'src/modules/organizations/entities/organization.entity';
 
 /** An append-only record of who did what to which resource. */
 @Entity('audit_logs')
@@ -20,12 +19,13 @@ export class AuditLog {
   @Column('uuid')
   organization_id: string;
 
-  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  // By name: audit sits below organizations (which records audit entries) and must not import it.
+  @ManyToOne('Organization', { onDelete: 'CASCADE' })
   @JoinColumn({
     name: 'organization_id',
     foreignKeyConstraintName: 'audit_logs_organization_id_fkey',
   })
-  organization?: Organization;
+  organization?: unknown;
 
   /** User id (`sub`) of the actor, or `system` for the scheduler and workers. */
   @Column('text')

@@ -12,7 +12,6 @@ import {
   type EmailLayoutData,
 } from 'src/modules/delivery/mail/mail-templates';
 import { MailTransport } from 'src/modules/delivery/mail/mail-transport';
-import type { RecipientType } from 'src/modules/schedules/entities/scheduled-report.entity';
 
 /**
  * Email and team-member deliveries (CONTRACT §5): the report attached when it is at most the
@@ -22,7 +21,7 @@ import type { RecipientType } from 'src/modules/schedules/entities/scheduled-rep
  */
 @Injectable()
 export class EmailChannel implements DeliveryChannel {
-  readonly types: readonly RecipientType[] = ['email', 'user_id'];
+  readonly offersUnsubscribe = true;
 
   constructor(
     private readonly templates: MailTemplates,

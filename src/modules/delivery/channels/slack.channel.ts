@@ -7,7 +7,6 @@ import type {
 } from 'src/modules/delivery/delivery-channel';
 import { PermanentDeliveryError } from 'src/modules/delivery/delivery.errors';
 import { formatBytes, formatDateTime } from 'src/modules/delivery/mail/mail-templates';
-import type { RecipientType } from 'src/modules/schedules/entities/scheduled-report.entity';
 import { SlackApiClient, SlackApiError, UPLOAD_STEP } from './slack-api.client';
 
 /** Files above this go as a link even when the org's attachment limit is higher. */
@@ -37,7 +36,7 @@ const NO_INTEGRATION =
  */
 @Injectable()
 export class SlackChannel implements DeliveryChannel {
-  readonly types: readonly RecipientType[] = ['slack_channel'];
+  readonly offersUnsubscribe = false;
 
   constructor(private readonly slack: SlackApiClient) {}
 

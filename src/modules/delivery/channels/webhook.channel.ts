@@ -17,7 +17,6 @@ import {
   RetryableDeliveryError,
 } from 'src/modules/delivery/delivery.errors';
 import { signWebhook } from 'src/modules/delivery/webhook-signature';
-import type { RecipientType } from 'src/modules/schedules/entities/scheduled-report.entity';
 
 export const WEBHOOK_USER_AGENT = 'scheduled-reports-webhook/1';
 /** Enough of a receiver's error page to tell a 404 from a 422 with a reason. */
@@ -30,7 +29,7 @@ const ERROR_SNIPPET_CHARS = 200;
  */
 @Injectable()
 export class WebhookChannel implements DeliveryChannel {
-  readonly types: readonly RecipientType[] = ['webhook'];
+  readonly offersUnsubscribe = false;
 
   constructor(private readonly config: AppConfigService) {}
 

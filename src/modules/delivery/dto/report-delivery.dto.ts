@@ -1,6 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import {
+  DELIVERY_STATUSES,
+  DeliveryStatus,
+  RECIPIENT_TYPES,
+  RecipientType,
+} from 'src/domain/vocabulary';
 
-/** One recipient's copy of an execution (CONTRACT §3). */
+/** One recipient's copy of an execution. */
 export class ReportDeliveryDto {
   @ApiProperty({ example: '1c6f0e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b' })
   id: string;
@@ -8,14 +14,14 @@ export class ReportDeliveryDto {
   @ApiProperty({ example: '8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a' })
   report_execution_id: string;
 
-  @ApiProperty({ enum: ['email', 'user_id', 'slack_channel', 'webhook'], example: 'email' })
-  recipient_type: string;
+  @ApiProperty({ enum: RECIPIENT_TYPES, example: 'email' })
+  recipient_type: RecipientType;
 
   @ApiProperty({ example: 'finance@acme.example' })
   recipient_value: string;
 
-  @ApiProperty({ enum: ['pending', 'sent', 'failed', 'bounced', 'skipped'], example: 'sent' })
-  status: string;
+  @ApiProperty({ enum: DELIVERY_STATUSES, example: 'sent' })
+  status: DeliveryStatus;
 
   @ApiProperty({ example: 1 })
   attempts: number;

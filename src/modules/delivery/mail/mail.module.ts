@@ -1,7 +1,6 @@
 import { MailerModule } from '@nestjs-modules/mailer';
 import { Module } from '@nestjs/common';
 import { AppConfigService } from 'src/config/app-config.service';
-import { EmailChannel } from 'src/modules/delivery/channels/email.channel';
 import { MailTemplates } from './mail-templates';
 import { fromAddress, MailTransport, smtpTransportOptions } from './mail-transport';
 import { NoticeMailer } from './notice-mailer';
@@ -21,7 +20,7 @@ import { NoticeMailer } from './notice-mailer';
       }),
     }),
   ],
-  providers: [MailTemplates, MailTransport, EmailChannel, NoticeMailer],
-  exports: [MailTemplates, MailTransport, EmailChannel, NoticeMailer],
+  providers: [MailTemplates, MailTransport, NoticeMailer],
+  exports: [MailTemplates, MailTransport, NoticeMailer],
 })
 export class MailModule {}

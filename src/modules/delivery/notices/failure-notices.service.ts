@@ -1,12 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { systemActor } from 'src/common/auth/actor';
 import { AppConfigService } from 'src/config/app-config.service';
+import type { ExecutionFailed } from 'src/modules/executions/execution-outcome.events';
 import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
 import { MembersRepository } from 'src/modules/organizations/members.repository';
 import { OrganizationsService } from 'src/modules/organizations/organizations.service';
+import { DomainEventBus } from 'src/modules/outbox/domain-event-bus';
 import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
 import { SchedulesService } from 'src/modules/schedules/schedules.service';
 import { DeliveryQueue } from 'src/queue/delivery-queue';
+import { JobAttempt, retriesLeft } from 'src/queue/job-attempt';
 import { SendNoticeJob } from 'src/queue/queue.constants';
 import { PermanentDeliveryError } from '../delivery.errors';
 import { NoticeMailer } from '../mail/notice-mailer';
@@ -15,12 +18,13 @@ import { NoticesRepository } from './notices.repository';
 export type NoticeOutcome = { result: 'sent' | 'skipped' | 'failed'; reason?: string };
 
 /**
- * Tells a schedule's creator, once per failure, that a run or a delivery failed for good, and
- * pauses a schedule whose last N runs all failed. Recording the notice and sending it are
- * separate steps (the row is the outbox), so a crash between them loses nothing.
+ * Tells a schedule's creator, once per failure, that a run (`execution.failed`) or a delivery
+ * failed for good, and pauses a schedule whose last N runs all failed. Recording the notice and
+ * sending it are separate steps (the row is the outbox), so a crash between them loses nothing;
+ * notices are unique per kind and execution, so handling an event twice sends nothing twice.
  */
 @Injectable()
-export class FailureNoticesService {
+export class FailureNoticesService implements OnModuleInit {
   private readonly logger = new Logger(FailureNoticesService.name);
 
   constructor(
@@ -33,7 +37,18 @@ export class FailureNoticesService {
     private readonly mailer: NoticeMailer,
     private readonly queue: DeliveryQueue,
     private readonly config: AppConfigService,
+    private readonly bus: DomainEventBus,
   ) {}
+
+  onModuleInit(): void {
+    this.bus.subscribe<ExecutionFailed>('execution.failed', {
+      name: 'failure notices',
+      // A run not generated because its schedule was paused or deleted is no failure.
+      handle: async ({ orgId, payload }) => {
+        if (!payload.skipped_reason) await this.executionFailed(orgId, payload.execution_id);
+      },
+    });
+  }
 
   /** After a run failed for good: notice, and maybe the automatic pause. */
   async executionFailed(orgId: string, executionId: string): Promise<void> {
@@ -80,7 +95,7 @@ export class FailureNoticesService {
   }
 
   /** Sends one notice; throws only when a retry can help. */
-  async send(job: SendNoticeJob, attempt: { number: number; max: number }): Promise<NoticeOutcome> {
+  async send(job: SendNoticeJob, attempt: JobAttempt): Promise<NoticeOutcome> {
     const notice = await this.notices.claim(job.orgId, job.noticeId);
     if (!notice) return { result: 'skipped', reason: 'already finished' };
     const skip = async (reason: string): Promise<NoticeOutcome> => {
@@ -121,7 +136,7 @@ export class FailureNoticesService {
       return { result: 'sent' };
     } catch (error) {
       const message = (error as Error).message;
-      if (!(error instanceof PermanentDeliveryError) && attempt.number < attempt.max) {
+      if (!(error instanceof PermanentDeliveryError) && retriesLeft(attempt)) {
         await this.notices.noteRetry(job.orgId, notice.id, `will retry: ${message}`);
         throw error;
       }

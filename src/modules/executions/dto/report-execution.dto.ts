@@ -1,7 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ReportDeliveryDto } from './report-delivery.dto';
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  EXECUTION_STATUSES,
+  EXECUTION_TRIGGERS,
+  ExecutionStatus,
+  ExecutionTrigger,
+} from 'src/domain/vocabulary';
 
-/** One run of a schedule (CONTRACT §3). */
+/** One run of a schedule. */
 export class ReportExecutionDto {
   @ApiProperty({ example: '8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a' })
   id: string;
@@ -9,14 +14,14 @@ export class ReportExecutionDto {
   @ApiProperty({ example: '3fa85f64-5717-4562-b3fc-2c963f66afa6' })
   scheduled_report_id: string;
 
-  @ApiProperty({ enum: ['schedule', 'manual'], example: 'schedule' })
-  trigger: string;
+  @ApiProperty({ enum: EXECUTION_TRIGGERS, example: 'schedule' })
+  trigger: ExecutionTrigger;
 
   @ApiProperty({ example: '2026-11-30T14:00:00.000Z', description: 'The slot this run belongs to' })
   scheduled_for: string;
 
-  @ApiProperty({ enum: ['pending', 'running', 'completed', 'failed'], example: 'completed' })
-  status: string;
+  @ApiProperty({ enum: EXECUTION_STATUSES, example: 'completed' })
+  status: ExecutionStatus;
 
   @ApiProperty({ example: '2026-11-30T14:00:01.000Z', nullable: true, type: String })
   started_at: string | null;
@@ -53,10 +58,4 @@ export class ReportExecutionDto {
     },
   })
   metadata: Record<string, unknown>;
-
-  @ApiPropertyOptional({
-    type: [ReportDeliveryDto],
-    description: 'Present on GET /report-executions/:id',
-  })
-  deliveries?: ReportDeliveryDto[];
 }

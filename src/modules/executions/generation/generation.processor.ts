@@ -3,12 +3,13 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { isUUID } from 'class-validator';
 import { AppConfigService } from 'src/config/app-config.service';
+import { attemptOf } from 'src/queue/job-attempt';
 import { GENERATE_JOB, GenerateReportJob, GENERATION_QUEUE } from 'src/queue/queue.constants';
 import { GenerationOutcome, ReportGenerationService } from './report-generation.service';
 
 /**
- * Thin processor (HOUSE-STYLE 11): validate the payload, call the service, return.
- * Registered at boot with the configured concurrency, in worker processes only.
+ * Thin processor: validate the payload, call the service, return. Registered at boot with the
+ * configured concurrency, in worker processes only.
  */
 @Injectable()
 export class GenerationProcessor implements OnApplicationBootstrap {
@@ -32,9 +33,6 @@ export class GenerationProcessor implements OnApplicationBootstrap {
       this.logger.error(`job ${job.id} has a malformed payload; dropped`);
       return { result: 'skipped', reason: 'malformed payload' };
     }
-    return this.generation.generate(
-      { executionId, orgId },
-      { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 },
-    );
+    return this.generation.generate({ executionId, orgId }, attemptOf(job));
   }
 }

@@ -20,6 +20,7 @@ function probeType(dateRange: object): ReportTypeProvider {
       properties: { date_range: dateRange },
     },
     parametersExample: { date_range: { preset: 'yesterday' } },
+    buildQuery: () => ({ sql: 'SELECT 1', params: [], columns: [] }),
   };
 }
 

@@ -10,7 +10,7 @@ import type { AppConfigService } from 'src/config/app-config.service';
 import { INVOICE_SUMMARY_COLUMNS } from 'src/modules/generators/report-data/invoice-summary.query';
 import { processTreeRssMb } from 'test/utils/process-tree-rss';
 import { BrowserPool } from './browser-pool';
-import { pdfReportWriter } from './pdf-report.writer';
+import { writePdfReport } from './pdf-report.writer';
 
 // These specs print with the real Chromium: without it they fail rather than pass vacuously.
 const CHROMIUM = '/usr/bin/chromium';
@@ -78,9 +78,9 @@ async function readPdf(bytes: Buffer, name: string): Promise<{ text: string; pag
 
 const invoiceNumbers = (text: string) => text.match(/INV-\d{6}/g) ?? [];
 
-describe('pdfReportWriter', () => {
+describe('writePdfReport', () => {
   it('prints title, summary and hostile HTML as literal text on one numbered page', async () => {
-    const { output, done } = pdfReportWriter(
+    const { output, done } = writePdfReport(
       invoiceRows(50),
       INVOICE_SUMMARY_COLUMNS,
       {
@@ -120,7 +120,7 @@ describe('pdfReportWriter', () => {
     const sampler = setInterval(() => {
       peakRssMb = Math.max(peakRssMb, processTreeRssMb(browser.process()?.pid ?? -1));
     }, 250);
-    const { output, done } = pdfReportWriter(
+    const { output, done } = writePdfReport(
       invoiceRows(5_000),
       INVOICE_SUMMARY_COLUMNS,
       { title: 'Invoice summary', summary: [] },
@@ -156,7 +156,7 @@ describe('pdfReportWriter', () => {
 
   it('stops reading past maxRows and ends with a note', async () => {
     const produced = { rows: 0 };
-    const { output, done } = pdfReportWriter(
+    const { output, done } = writePdfReport(
       invoiceRows(250, produced),
       INVOICE_SUMMARY_COLUMNS,
       { title: 'Capped', summary: [], maxRows: 100, chunkRows: 40 },
@@ -175,7 +175,7 @@ describe('pdfReportWriter', () => {
   });
 
   it('says so when there are no rows', async () => {
-    const { output, done } = pdfReportWriter(
+    const { output, done } = writePdfReport(
       invoiceRows(0),
       INVOICE_SUMMARY_COLUMNS,
       { title: 'Empty', summary: [] },
@@ -192,7 +192,7 @@ describe('pdfReportWriter', () => {
       yield { invoice_number: 'INV-000001' };
       throw new Error('query failed');
     })();
-    const { output, done } = pdfReportWriter(
+    const { output, done } = writePdfReport(
       failing,
       INVOICE_SUMMARY_COLUMNS,
       { title: 'x', summary: [] },
@@ -205,7 +205,7 @@ describe('pdfReportWriter', () => {
   it('fails when one of the parallel prints fails, after the other has finished', async () => {
     const render = jest.spyOn(pool, 'renderPdf');
     render.mockImplementationOnce(async () => Promise.reject(new Error('print crashed')));
-    const { output, done } = pdfReportWriter(
+    const { output, done } = writePdfReport(
       invoiceRows(30),
       INVOICE_SUMMARY_COLUMNS,
       { title: 'x', summary: [], chunkRows: 10 },

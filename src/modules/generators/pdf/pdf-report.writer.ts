@@ -8,6 +8,7 @@ import { lazyModule } from 'src/common/lazy-module';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (lazyModule)
 const pdfLib = lazyModule<typeof import('pdf-lib')>(() => require('pdf-lib'));
 import type { ReportColumn } from 'src/modules/generators/report-types/report-type-provider';
+import type { ReportWriter } from 'src/modules/generators/writers/report-writer';
 import type { BrowserPool } from './browser-pool';
 
 export interface PdfReportOptions {
@@ -53,7 +54,7 @@ let templates: Templates | undefined;
  * `maxRows` cap bounds. Past the cap reading stops and the document ends with a note. `done`
  * resolves once the bytes are handed to `output`; on failure it rejects and `output` is destroyed.
  */
-export function pdfReportWriter(
+export function writePdfReport(
   rows: AsyncIterable<Record<string, unknown>>,
   columns: ReportColumn[],
   options: PdfReportOptions,
@@ -269,3 +270,15 @@ function templatesRoot(): string {
     }
   }
 }
+
+/** PDF: typed object rows printed by the shared Chromium. */
+export const pdfReportWriter: ReportWriter = {
+  input: 'object',
+  write: (rows, columns, options, dependencies) =>
+    writePdfReport(
+      rows,
+      columns,
+      { ...options, maxRows: options.pdfMaxRows },
+      dependencies.browsers,
+    ),
+};

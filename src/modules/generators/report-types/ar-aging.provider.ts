@@ -19,7 +19,6 @@ export class ArAgingProvider implements ReportTypeProvider {
   readonly description =
     'Open balances per customer as of the run date, by days past due: current, 1-30, 31-60, 61-90, over 90.';
   readonly requiredPermission = 'billing:read';
-  readonly outputFormats = ['csv', 'xlsx', 'pdf'] as const;
 
   readonly parametersSchema = {
     $schema: JSON_SCHEMA_DRAFT_07,

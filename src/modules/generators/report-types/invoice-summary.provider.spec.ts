@@ -11,7 +11,7 @@ describe('InvoiceSummaryProvider', () => {
   it('is billing data in every format', () => {
     expect(provider.id).toBe('invoice_summary');
     expect(provider.requiredPermission).toBe('billing:read');
-    expect(provider.outputFormats).toEqual(['csv', 'xlsx', 'pdf']);
+    expect(registry.formatsOf(provider)).toEqual(['csv', 'xlsx', 'pdf']);
   });
 
   it('accepts its example and a bare date range', () => {

@@ -19,7 +19,6 @@ export class InvoiceSummaryProvider implements ReportTypeProvider {
   readonly description =
     'Invoices issued in the period with customer, status, due date and totals, one row each.';
   readonly requiredPermission = 'billing:read';
-  readonly outputFormats = ['csv', 'xlsx', 'pdf'] as const;
 
   readonly parametersSchema = {
     $schema: JSON_SCHEMA_DRAFT_07,

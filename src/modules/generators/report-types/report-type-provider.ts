@@ -1,11 +1,10 @@
+import type { OutputFormat } from 'src/domain/vocabulary';
 import type {
   ReportQuery,
   ReportQueryContext,
 } from 'src/modules/generators/report-data/report-query';
 
-export type OutputFormat = 'csv' | 'xlsx' | 'pdf';
-
-/** One column of a generated report; used by the generation engine, not yet by this interface. */
+/** One column of a generated report. */
 export interface ReportColumn {
   key: string;
   header: string;
@@ -20,11 +19,9 @@ export interface ReportColumn {
 export type JsonSchemaObject = { readonly [keyword: string]: unknown };
 
 /**
- * A kind of report a schedule can run, listed by GET /report-types (CONTRACT §4).
- * To add one: an `@Injectable()` class implementing this, registered in ReportTypesModule.
- *
- * Still to come with the generation engine: `columns(params): ReportColumn[]` and a row stream
- * taking an org-scoped context, the resolved parameters and the resolved date range.
+ * A kind of report a schedule can run, listed by GET /report-types. To add one: a class
+ * implementing this, its query (report-data/), and one entry in REPORT_TYPES (report-types.ts);
+ * docs/extending.md walks through it.
  */
 export interface ReportTypeProvider {
   /** Stable snake_case id stored on schedules, e.g. 'invoice_summary'; never renamed. */
@@ -35,8 +32,8 @@ export interface ReportTypeProvider {
   readonly description: string;
   /** Permission claim needed to create, run or download it, e.g. 'billing:read'. */
   readonly requiredPermission: string;
-  /** Formats this report can be rendered to. */
-  readonly outputFormats: readonly OutputFormat[];
+  /** Formats this report is offered in; omit for every format the service writes. */
+  readonly outputFormats?: readonly OutputFormat[];
   /**
    * JSON Schema draft-07 for `report_parameters`, with `additionalProperties: false` on every
    * object. Ajv compiles it in strict mode, so an unknown keyword or format fails at boot.
@@ -44,11 +41,8 @@ export interface ReportTypeProvider {
   readonly parametersSchema: JsonSchemaObject;
   /** A valid parameters object for Swagger and the docs; a spec checks that it validates. */
   readonly parametersExample: Record<string, unknown>;
-  /**
-   * The parameterized, organization-scoped SQL of the report and its columns. Types
-   * without it are listed and schedulable but cannot be generated yet (a clear failure).
-   */
-  buildQuery?(context: ReportQueryContext): ReportQuery;
+  /** The parameterized, organization-scoped SQL of the report and its columns. */
+  buildQuery(context: ReportQueryContext): ReportQuery;
 }
 
 /** Injection token for the array of every ReportTypeProvider (see ReportTypesModule). */

@@ -15,6 +15,7 @@ function stubType(id: string, properties: object = {}): ReportTypeProvider {
       properties,
     },
     parametersExample: {},
+    buildQuery: () => ({ sql: 'SELECT 1', params: [], columns: [] }),
   };
 }
 
@@ -27,6 +28,7 @@ class FirstStub {
   readonly outputFormats = this.stub.outputFormats;
   readonly parametersSchema = this.stub.parametersSchema;
   readonly parametersExample = this.stub.parametersExample;
+  readonly buildQuery = this.stub.buildQuery;
 }
 class SecondStub extends FirstStub {}
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Ajv, { AnySchemaObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { OUTPUT_FORMATS, OutputFormat } from 'src/domain/vocabulary';
 import { dateSpanKeyword } from 'src/modules/generators/date-ranges/date-span.keyword';
 import { describeParameterErrors } from 'src/modules/generators/report-types/parameter-error-messages';
 import {
@@ -39,6 +40,11 @@ export class ReportTypeRegistry {
 
   find(id: string): ReportTypeProvider | undefined {
     return this.types.get(id)?.provider;
+  }
+
+  /** The formats a type is offered in: its own list, else every format the service writes. */
+  formatsOf(provider: ReportTypeProvider): readonly OutputFormat[] {
+    return provider.outputFormats ?? OUTPUT_FORMATS;
   }
 
   /** [] when valid; otherwise one message per problem, each starting with the field's path. */

@@ -1,24 +1,9 @@
 import { Module } from '@nestjs/common';
-import { ArAgingProvider } from 'src/modules/generators/report-types/ar-aging.provider';
-import { AuditLogExportProvider } from 'src/modules/generators/report-types/audit-log-export.provider';
-import { InvoiceSummaryProvider } from 'src/modules/generators/report-types/invoice-summary.provider';
-import {
-  REPORT_TYPE_PROVIDERS,
-  ReportTypeProvider,
-} from 'src/modules/generators/report-types/report-type-provider';
-import { ReportTypeRegistry } from 'src/modules/generators/report-types/report-type.registry';
-import { RevenueByCustomerProvider } from 'src/modules/generators/report-types/revenue-by-customer.provider';
-import { UsageReportProvider } from 'src/modules/generators/report-types/usage-report.provider';
+import { REPORT_TYPE_PROVIDERS, ReportTypeProvider } from './report-type-provider';
+import { ReportTypeRegistry } from './report-type.registry';
+import { REPORT_TYPES } from './report-types';
 
-// A new report type is one more entry here; the registry receives them all via the token.
-const REPORT_TYPES = [
-  InvoiceSummaryProvider,
-  UsageReportProvider,
-  ArAgingProvider,
-  RevenueByCustomerProvider,
-  AuditLogExportProvider,
-];
-
+/** The report catalogue: every provider of REPORT_TYPES, handed to the registry as one list. */
 @Module({
   providers: [
     ...REPORT_TYPES,

@@ -17,7 +17,6 @@ export class RevenueByCustomerProvider implements ReportTypeProvider {
   readonly name = 'Revenue by customer';
   readonly description = 'The customers with the most revenue in the period, largest first.';
   readonly requiredPermission = 'billing:read';
-  readonly outputFormats = ['csv', 'xlsx', 'pdf'] as const;
 
   readonly parametersSchema = {
     $schema: JSON_SCHEMA_DRAFT_07,

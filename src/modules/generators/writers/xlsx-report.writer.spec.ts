@@ -4,7 +4,7 @@ import { buffer } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { INVOICE_SUMMARY_COLUMNS } from 'src/modules/generators/report-data/invoice-summary.query';
 import type { ReportColumn } from 'src/modules/generators/report-types/report-type-provider';
-import { xlsxReportWriter, type XlsxReportOptions } from './xlsx-report.writer';
+import { writeXlsxReport, type XlsxReportOptions } from './xlsx-report.writer';
 
 const columns: ReportColumn[] = [
   { key: 'name', header: 'Name', type: 'string', width: 30 },
@@ -31,7 +31,7 @@ async function render(
   rows: Record<string, unknown>[],
   overrides: Partial<XlsxReportOptions> = {},
 ): Promise<{ workbook: ExcelJS.Workbook; rows: number }> {
-  const { output, done } = xlsxReportWriter(Readable.from(rows), columns, {
+  const { output, done } = writeXlsxReport(Readable.from(rows), columns, {
     ...options,
     ...overrides,
   });
@@ -43,7 +43,7 @@ async function render(
 
 const sheetNames = (workbook: ExcelJS.Workbook) => workbook.worksheets.map((sheet) => sheet.name);
 
-describe('xlsxReportWriter', () => {
+describe('writeXlsxReport', () => {
   it('writes typed cells and neutralises formula injection in text only', async () => {
     const { workbook, rows } = await render([
       {
@@ -101,7 +101,7 @@ describe('xlsxReportWriter', () => {
   });
 
   it("cuts text to Excel's 32,767 characters and honours a column's number format", async () => {
-    const { output, done } = xlsxReportWriter(
+    const { output, done } = writeXlsxReport(
       Readable.from([{ text: `=${'x'.repeat(40_000)}`, share: '0.1234' }]),
       [
         { key: 'text', header: 'Text', type: 'string' },
@@ -162,10 +162,10 @@ describe('xlsxReportWriter', () => {
 
   it('refuses a sheetRowLimit Excel cannot hold', () => {
     const rows = Readable.from([]);
-    expect(() => xlsxReportWriter(rows, columns, { ...options, sheetRowLimit: 0 })).toThrow(
+    expect(() => writeXlsxReport(rows, columns, { ...options, sheetRowLimit: 0 })).toThrow(
       RangeError,
     );
-    expect(() => xlsxReportWriter(rows, columns, { ...options, sheetRowLimit: 1_048_576 })).toThrow(
+    expect(() => writeXlsxReport(rows, columns, { ...options, sheetRowLimit: 1_048_576 })).toThrow(
       RangeError,
     );
   });
@@ -176,7 +176,7 @@ describe('xlsxReportWriter', () => {
       yield { name: 'first' };
       throw failure;
     }
-    const { output, done } = xlsxReportWriter(failing(), columns, options);
+    const { output, done } = writeXlsxReport(failing(), columns, options);
     const consumed = buffer(output);
     await expect(done).rejects.toBe(failure);
     await expect(consumed).rejects.toBe(failure);
@@ -196,7 +196,7 @@ describe('xlsxReportWriter', () => {
         closed = true;
       }
     }
-    const { output, done } = xlsxReportWriter(endless(), columns, options);
+    const { output, done } = writeXlsxReport(endless(), columns, options);
     await sleep(50);
     output.destroy(new Error('upload failed'));
     await expect(done).rejects.toThrow('upload failed');
@@ -216,7 +216,7 @@ describe('xlsxReportWriter', () => {
       pulled = i + 1;
       return { name: Array.from({ length: 40 }, noise).join(' '), count: i, amount: `${i}.50` };
     });
-    const { output, done } = xlsxReportWriter(rows, columns, options);
+    const { output, done } = writeXlsxReport(rows, columns, options);
     // Wait until reading stops (machines differ in speed), then check that it stays stopped.
     let last = -1;
     for (let tries = 0; tries < 100 && pulled !== last; tries++) {
@@ -253,7 +253,7 @@ describe('xlsxReportWriter', () => {
     }, 100);
     const started = Date.now();
     try {
-      const { output, done } = xlsxReportWriter(rows, INVOICE_SUMMARY_COLUMNS, options);
+      const { output, done } = writeXlsxReport(rows, INVOICE_SUMMARY_COLUMNS, options);
       let bytes = 0;
       output.on('data', (chunk: Buffer) => {
         bytes += chunk.length;

@@ -7,6 +7,7 @@ import { EventEmitter, once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import type { ReportColumn } from 'src/modules/generators/report-types/report-type-provider';
 import { neutralizeFormula } from './neutralize-formula';
+import type { ReportWriter } from './report-writer';
 
 export interface XlsxReportOptions {
   /** Shown at the top of the Summary sheet. */
@@ -58,7 +59,7 @@ type CellValue = string | number | Date;
  * `done` resolves once the last byte is handed to `output`; on failure it rejects and `output`
  * is destroyed with the error.
  */
-export function xlsxReportWriter(
+export function writeXlsxReport(
   rows: AsyncIterable<Record<string, unknown>>,
   columns: ReportColumn[],
   options: XlsxReportOptions,
@@ -251,3 +252,9 @@ function dateCell(value: unknown, pattern: RegExp, utcSuffix: string): CellValue
   // Serial numbers before 1900-03-01 are off by Excel's 1900 leap-year bug, or invalid.
   return time >= FIRST_EXCEL_DATE ? new Date(time) : textCell(text);
 }
+
+/** XLSX: typed object rows through exceljs' streaming workbook. */
+export const xlsxReportWriter: ReportWriter = {
+  input: 'object',
+  write: (rows, columns, options) => writeXlsxReport(rows, columns, options),
+};

@@ -1,0 +1,45 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { Clock } from 'src/common/clock';
+import { DomainEventBus } from './domain-event-bus';
+import { OutboxRepository } from './outbox.repository';
+
+/** Publishers dispatch their own events right after commit; this only picks up what they left. */
+const GRACE_MS = 10_000;
+const BATCH = 500;
+
+/**
+ * The outbox's other half (scheduler role): dispatches events whose publisher died between its
+ * commit and the dispatch, and retries events a subscriber failed on, after their backoff.
+ */
+@Injectable()
+export class OutboxRelayService {
+  private readonly logger = new Logger(OutboxRelayService.name);
+  private running = false;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly bus: DomainEventBus,
+    private readonly clock: Clock,
+  ) {}
+
+  @Interval('outbox-relay', 5_000)
+  async onInterval(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      const dispatched = await this.relay();
+      if (dispatched > 0) this.logger.log(`dispatched ${dispatched} stranded event(s)`);
+    } catch (error) {
+      this.logger.warn(`outbox relay skipped: ${(error as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** One pass; how many events it dispatched. */
+  async relay(): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - GRACE_MS);
+    return this.bus.dispatch(await this.outbox.findStranded(before, BATCH));
+  }
+}

@@ -1,0 +1,31 @@
+import { checkOutboundUrl, OutboundBlockedError } from 'src/common/net/guarded-http';
+import type { RecipientRule } from './recipient-rule';
+
+/**
+ * An http(s) URL without credentials that the delivery guard would let through: the same rules
+ * (literal addresses in every spelling the URL parser accepts, localhost names, the allow list).
+ * A hostname is judged again on its resolved addresses when the webhook is sent, since DNS can
+ * change in between.
+ */
+export const webhookRecipientRule: RecipientRule = {
+  normalize: (value) => value.trim(),
+  problems: async (values, { outboundAllowHosts }) =>
+    values.map((value) => webhookProblem(value, outboundAllowHosts)),
+};
+
+function webhookProblem(value: string, allowHosts: string[]): string | null {
+  let url: URL;
+  try {
+    ({ url } = checkOutboundUrl(value, allowHosts));
+  } catch (error) {
+    if (!(error instanceof OutboundBlockedError)) throw error;
+    if (error.kind === 'invalid_url') return 'is not a URL';
+    if (error.kind === 'scheme') return 'must be an http(s) URL';
+    return (
+      `is refused: ${error.reason}, which webhooks may not reach ` +
+      '(only hosts in OUTBOUND_ALLOW_HOSTS are exempt)'
+    );
+  }
+  if (url.username || url.password) return 'must not carry credentials';
+  return null;
+}
