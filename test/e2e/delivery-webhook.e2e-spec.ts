@@ -88,6 +88,7 @@ describe('webhook delivery against a real HTTP receiver', () => {
   });
 
   it('a receiver that times out is retried, then failed, and the creator is told', async () => {
+    // A slow peer: it answers long after WEBHOOK_TIMEOUT_MS (400 ms), so every attempt times out.
     receiver.respondWith([{ status: 200, delayMs: 2000 }]);
     const execution = await runTo(`${receiver.url}/slow`);
     const [delivery] = await settledDeliveries(t, execution.id);
