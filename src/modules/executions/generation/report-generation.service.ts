@@ -80,10 +80,7 @@ export class ReportGenerationService {
         content_sha256: report.contentSha256,
       },
     });
-    if (!completed) {
-      this.logger.warn(`execution ${execution.id}: another attempt took it over; result dropped`);
-      return { result: 'skipped', reason: 'another attempt took this run over' };
-    }
+    if (!completed) return this.takenOver(execution);
     return { result: 'completed', rows: report.rows };
   }
 
@@ -140,8 +137,16 @@ export class ReportGenerationService {
       await this.state.noteRetry(execution.organization_id, execution.id, leaseId, error.message);
       throw error;
     }
-    await this.outcomes.fail(execution, leaseId, error.message);
+    if (!(await this.outcomes.fail(execution, leaseId, error.message))) {
+      return this.takenOver(execution);
+    }
     return { result: 'failed', reason: error.message };
+  }
+
+  /** A stalled attempt whose run another attempt took over (or finished): its result is dropped. */
+  private takenOver(execution: ReportExecution): GenerationOutcome {
+    this.logger.warn(`execution ${execution.id}: another attempt took it over; result dropped`);
+    return { result: 'skipped', reason: 'another attempt took this run over' };
   }
 }
 
