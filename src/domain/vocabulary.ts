@@ -77,3 +77,9 @@ export const TOKEN_PURPOSES = {
   unsubscribe: 'unsubscribe:v1',
 } as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[keyof typeof TOKEN_PURPOSES];
+
+/** The sample billing data the reports read (the host product's own lists). */
+export const INVOICE_STATUSES = ['draft', 'open', 'paid', 'void', 'uncollectible'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
+export const PAYMENT_METHODS = ['card', 'bank_transfer', 'ach', 'sepa'] as const;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { INVOICE_STATUSES } from 'src/domain/vocabulary';
 import { dateRangeSchema } from 'src/modules/generators/date-ranges/date-range.schema';
 import {
   JSON_SCHEMA_DRAFT_07,
@@ -29,7 +30,7 @@ export class InvoiceSummaryProvider implements ReportTypeProvider {
       date_range: { ...dateRangeSchema, description: 'Invoices issued in this period.' },
       statuses: {
         type: 'array',
-        items: { type: 'string', enum: ['draft', 'open', 'paid', 'void', 'uncollectible'] },
+        items: { type: 'string', enum: INVOICE_STATUSES },
         minItems: 1,
         uniqueItems: true,
         description: 'Only invoices in these statuses; omit for all.',
