@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { RECIPIENT_TYPES, RecipientType } from 'src/domain/vocabulary';
+import { RECIPIENT_RULES } from 'src/modules/schedules/recipients/recipient-rules';
 
-/** Who receives each run (CONTRACT §5). */
+/** Who receives each run. */
 export class RecipientDto {
   @ApiProperty({ enum: RECIPIENT_TYPES, example: 'email' })
   @IsIn(RECIPIENT_TYPES)
@@ -10,9 +11,9 @@ export class RecipientDto {
 
   @ApiProperty({
     example: 'finance@acme.example',
-    description:
-      'email: an address of a member or in an allowed domain; user_id: a member user id; ' +
-      'slack_channel: a channel id (C0123ABCD) or #name; webhook: an https URL',
+    description: RECIPIENT_TYPES.map((type) => `${type}: ${RECIPIENT_RULES[type].describe}`).join(
+      '; ',
+    ),
   })
   @IsString()
   @MinLength(1)

@@ -3,6 +3,7 @@ import type { RecipientRule } from './recipient-rule';
 
 /** An address of a member, or in one of the organization's allowed email domains. */
 export const emailRecipientRule: RecipientRule = {
+  describe: "an address of a member or in the organization's allowed email domains",
   normalize: (value) => value.trim().toLowerCase(),
   async problems(values, { org, members }) {
     const memberEmails = new Set(

@@ -14,6 +14,8 @@ export interface RecipientRuleContext {
  * `recipient-rules.ts`. Its delivery channel checks again at send time what may have changed.
  */
 export interface RecipientRule {
+  /** What a value of this type is, for the API docs. */
+  readonly describe: string;
   /** The value as stored (trimmed; emails lower-cased). */
   normalize(value: string): string;
   /**

@@ -8,6 +8,7 @@ import type { RecipientRule } from './recipient-rule';
  * change in between.
  */
 export const webhookRecipientRule: RecipientRule = {
+  describe: 'an http(s) URL on a public address, receiving a signed JSON POST',
   normalize: (value) => value.trim(),
   problems: async (values, { outboundAllowHosts }) =>
     values.map((value) => webhookProblem(value, outboundAllowHosts)),
