@@ -1,3 +1,5 @@
+import { OUTPUT_FORMATS } from 'src/domain/vocabulary';
+import { REPORT_TYPES } from 'src/modules/generators/report-types/report-types';
 import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
 import { createTestApp, TestApp } from 'test/utils/test-app';
 
@@ -275,25 +277,21 @@ describe('schedule validation, previews and the catalogue', () => {
   });
 
   describe('catalogue and members', () => {
-    it('lists the five report types with their parameter schemas', async () => {
+    it('lists every registered report type with its parameter schema', async () => {
       const res = await t
         .http()
         .get('/api/report-types')
         .set('Authorization', `Bearer ${tokenFor(teammate)}`)
         .expect(200);
-      expect(res.body.map((r: { report_type: string }) => r.report_type).sort()).toEqual([
-        'ar_aging',
-        'audit_log_export',
-        'invoice_summary',
-        'revenue_by_customer',
-        'usage_report',
-      ]);
+      expect(res.body.map((r: { report_type: string }) => r.report_type).sort()).toEqual(
+        REPORT_TYPES.map((type) => new type().id).sort(),
+      );
       const invoice = res.body.find(
         (r: { report_type: string }) => r.report_type === 'invoice_summary',
       );
       expect(invoice).toMatchObject({
         required_permission: 'billing:read',
-        output_formats: ['csv', 'xlsx', 'pdf'],
+        output_formats: [...OUTPUT_FORMATS],
       });
       expect(invoice.parameters_schema).toMatchObject({
         type: 'object',

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { OUTPUT_FORMATS, OutputFormat } from 'src/domain/vocabulary';
 
-/** One entry of the report catalogue (CONTRACT §4). */
+/** One entry of the report catalogue. */
 export class ReportTypeDto {
   @ApiProperty({ example: 'invoice_summary' })
   report_type: string;
@@ -14,8 +15,8 @@ export class ReportTypeDto {
   @ApiProperty({ example: 'billing:read', description: 'Needed to create, run or download it' })
   required_permission: string;
 
-  @ApiProperty({ example: ['csv', 'xlsx', 'pdf'], type: [String] })
-  output_formats: string[];
+  @ApiProperty({ enum: OUTPUT_FORMATS, isArray: true, example: OUTPUT_FORMATS })
+  output_formats: OutputFormat[];
 
   @ApiProperty({
     type: Object,

@@ -1,3 +1,4 @@
+import { OUTPUT_FORMATS } from 'src/domain/vocabulary';
 import { InvoiceSummaryProvider } from 'src/modules/generators/report-types/invoice-summary.provider';
 import { ReportTypeRegistry } from 'src/modules/generators/report-types/report-type.registry';
 
@@ -11,7 +12,7 @@ describe('InvoiceSummaryProvider', () => {
   it('is billing data in every format', () => {
     expect(provider.id).toBe('invoice_summary');
     expect(provider.requiredPermission).toBe('billing:read');
-    expect(registry.formatsOf(provider)).toEqual(['csv', 'xlsx', 'pdf']);
+    expect(registry.formatsOf(provider)).toEqual(OUTPUT_FORMATS);
   });
 
   it('accepts its example and a bare date range', () => {
