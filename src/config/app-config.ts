@@ -1,4 +1,4 @@
-/** Which parts of the service a process runs (CONTRACT §1). */
+/** Which parts of the service a process runs. */
 export type AppRole = 'all' | 'api' | 'scheduler' | 'worker';
 
 /** Typed, validated configuration. Built once at boot from the environment. */

@@ -5,7 +5,7 @@ type Env = Record<string, string | undefined>;
 
 const ROLES: readonly AppRole[] = ['all', 'api', 'scheduler', 'worker'];
 
-/** Reads and validates every variable of CONTRACT §1; throws a ConfigError naming the first bad one. */
+/** Reads and validates every configuration variable; throws a ConfigError naming the first bad one. */
 export function loadConfig(env: Env): AppConfig {
   const read = new EnvReader(env);
   const port = read.integer('PORT', 3000, 1, 65535);

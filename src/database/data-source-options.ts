@@ -1,5 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
-// Migrations live at the top level (HOUSE-STYLE 14), outside src/, so this one import is relative.
+// Migrations live at the top level, outside src/, so this one import is relative.
 // eslint-disable-next-line no-restricted-imports
 import { ALL_MIGRATIONS } from '../../migrations';
 import { ALL_ENTITIES } from './entities';

@@ -1,4 +1,4 @@
-/** Queue and job names (HOUSE-STYLE 10): one place, kebab-case. */
+/** Queue and job names: one place, kebab-case. */
 export const GENERATION_QUEUE = 'report-generation';
 export const DELIVERY_QUEUE = 'report-delivery';
 

@@ -53,7 +53,7 @@ describe('webhook delivery against a real HTTP receiver', () => {
   const runTo = (url: string) =>
     runReportNow(t, editor, { recipients: [{ type: 'webhook', value: url }] });
 
-  it('POSTs the signed CONTRACT §5 body with a stable X-Event-Id and a working download link', async () => {
+  it('POSTs the signed { event, execution, report, download_url } body with a stable X-Event-Id and a working download link', async () => {
     const execution = await runTo(`${receiver.url}/reports`);
     const [delivery] = await settledDeliveries(t, execution.id);
     expect(delivery).toMatchObject({ status: 'sent', attempts: 1 });

@@ -135,7 +135,7 @@ describe('schedule validation, previews and the catalogue', () => {
     expect(text).toMatch(/bogus/);
   });
 
-  describe('recipients (CONTRACT §5)', () => {
+  describe('recipients', () => {
     it('accepts allowed-domain emails, member emails, member user ids, Slack channels and public webhooks', async () => {
       const res = await create({
         recipients: [

@@ -20,7 +20,7 @@ export interface TestMember {
 
 export const ALL_PERMISSIONS = ['billing:read', 'usage:read', 'audit:read'];
 
-/** A fresh organization with its own settings; each test owns its data (HOUSE-STYLE 17). */
+/** A fresh organization with its own settings; each test owns its data. */
 export async function newOrg(
   db: DataSource,
   settings: {

@@ -62,7 +62,7 @@ describe('configuration at boot', () => {
 });
 
 describe('loadConfig', () => {
-  it('applies the CONTRACT defaults', () => {
+  it('applies the documented defaults', () => {
     const config = loadConfig(VALID);
     expect(config).toMatchObject({
       role: 'all',

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { ADMIN_DATABASE_URL, TEST_DATABASE_NAME, TEST_DATABASE_URL } from './test-env';
 
-/** Recreates the test database and migrates it once per jest run (HOUSE-STYLE 16). */
+/** Recreates the test database and migrates it once per jest run. */
 export default async function globalSetup(): Promise<void> {
   const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
   await admin.connect();

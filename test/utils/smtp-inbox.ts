@@ -43,7 +43,7 @@ export interface SmtpInbox {
 }
 
 /**
- * A real SMTP server for tests (HOUSE-STYLE 16): no auth required, no TLS, 50 MB messages.
+ * A real SMTP server for tests: no auth required, no TLS, 50 MB messages.
  * Port 0 (default) picks a free one; `start()` after `stop()` reuses it.
  */
 export async function startSmtpInbox(options: { port?: number } = {}): Promise<SmtpInbox> {

@@ -19,7 +19,7 @@ export interface TestApp {
 
 export interface TestAppOptions {
   env?: Record<string, string>;
-  /** Which parts run (CONTRACT §1); `api` by default. */
+  /** Which parts run; `api` by default. */
   role?: AppRole;
   /** Replaces every module's Clock, so the scheduler sees the time the test sets. */
   clock?: Clock;

@@ -1,7 +1,7 @@
 import { ROLES, Role } from 'src/domain/vocabulary';
 
 /**
- * Who is acting. Services take this explicitly (HOUSE-STYLE 3); the HTTP layer builds it
+ * Who is acting. Services take this explicitly; the HTTP layer builds it
  * from the JWT, workers build a system actor for the organization.
  */
 export interface Actor {

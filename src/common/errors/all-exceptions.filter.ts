@@ -14,7 +14,7 @@ interface ErrorBody {
   request_id: string;
 }
 
-/** Maps every thrown thing to `{ statusCode, error, message, code, request_id }` (CONTRACT §2). */
+/** Maps every thrown thing to `{ statusCode, error, message, code, request_id }`. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');

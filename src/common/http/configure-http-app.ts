@@ -2,7 +2,7 @@ import { INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common'
 import { AllExceptionsFilter } from 'src/common/errors/all-exceptions.filter';
 import { setupSwagger } from 'src/common/swagger/setup-swagger';
 
-/** Routes that live outside /api (CONTRACT §4). */
+/** Routes that live outside /api. */
 const UNPREFIXED = [
   { path: 'health', method: RequestMethod.GET },
   { path: 'metrics', method: RequestMethod.GET },

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** The error body of every non-2xx response (CONTRACT §2). */
+/** The error body of every non-2xx response. */
 export class ErrorResponseDto {
   @ApiProperty({ example: 400 })
   statusCode: number;

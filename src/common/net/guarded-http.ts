@@ -84,7 +84,7 @@ export function checkOutboundUrl(
 }
 
 /**
- * One outbound HTTP(S) request with the SSRF guard (CONTRACT §5). Hostnames are resolved by a
+ * One outbound HTTP(S) request with the SSRF guard. Hostnames are resolved by a
  * lookup that refuses when any address is private or reserved, and that lookup is the one the
  * socket connects with: no second resolution a rebinding DNS server could answer differently.
  * Redirects are never followed (a 3xx is returned as is). Network errors pass through.

@@ -5,7 +5,7 @@ describe('webhook signatures', () => {
   const body = '{"event":"report.completed"}';
   const t = 1_790_000_000;
 
-  it('signs "t.body" with HMAC-SHA256, as CONTRACT §5 spells it', () => {
+  it('signs "t.body" with HMAC-SHA256, as the webhook contract spells it', () => {
     const expected = createHmac('sha256', 'whsec_current').update(`${t}.${body}`).digest('hex');
     expect(signWebhook(body, ['whsec_current'], t)).toBe(`t=${t},v1=${expected}`);
   });

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * `X-Signature` for a webhook body (CONTRACT §5): `t=<unix seconds>,v1=<hex HMAC-SHA256 of
+ * `X-Signature` for a webhook body: `t=<unix seconds>,v1=<hex HMAC-SHA256 of
  * "t.body">`, one `v1=` per secret. During the 24 h after a rotation the org has two secrets
  * (current first), so a receiver still holding the previous one keeps verifying.
  */

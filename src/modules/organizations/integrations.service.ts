@@ -15,7 +15,7 @@ import {
 import { OrganizationsService } from './organizations.service';
 
 /**
- * The org's Slack token and webhook signing secret (CONTRACT §4). Secrets go in sealed and come
+ * The org's Slack token and webhook signing secret. Secrets go in sealed and come
  * back out only as a hint, except a new webhook secret, which its admin sees exactly once. Audit
  * entries say what changed, never the secret.
  */

@@ -3,7 +3,7 @@ import { SecretBox, SecretBoxError } from 'src/common/crypto/secret-box';
 import { AppConfigService } from 'src/config/app-config.service';
 import { Organization } from './entities/organization.entity';
 
-/** How long the previous webhook secret keeps signing after a rotation (CONTRACT §5). */
+/** How long the previous webhook secret keeps signing after a rotation. */
 export const WEBHOOK_SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
 
 /** The org's Slack bot token and when an admin set it. */

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Organization } from './entities/organization.entity';
 import { MemberClaims } from './token-claims';
 
-/** Settings a caller may read and change (CONTRACT §4 /admin/settings). */
+/** Settings a caller may read and change. */
 export type OrganizationSettings = Pick<
   Organization,
   | 'allowed_email_domains'

@@ -1,4 +1,4 @@
-/** The verified claims a member is provisioned from (CONTRACT §2). */
+/** The verified claims a member is provisioned from. */
 export interface MemberClaims {
   userId: string;
   orgId: string;

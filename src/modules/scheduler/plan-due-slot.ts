@@ -18,7 +18,7 @@ const MAX_RECORDED = 100;
 const MAX_SCAN = 20_000;
 
 /**
- * Misfire policy (semantics §1.6): run the latest missed slot once if it is within the
+ * Misfire policy (docs/api.md §1.6): run the latest missed slot once if it is within the
  * grace window, record the older ones as skipped. In the normal case (found on time) the
  * plan is simply: run `slot`, next = the slot after it.
  */

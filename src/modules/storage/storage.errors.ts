@@ -3,7 +3,7 @@ import { ErrorCode } from 'src/common/errors/error-codes';
 
 /**
  * No object at the key. Keys come from execution rows, so a missing object means retention or
- * a deletion removed it: GONE (410), as CONTRACT §4 says for downloads.
+ * a deletion removed it: GONE (410), as the API documents for downloads.
  */
 export class StorageObjectNotFoundError extends DomainError {
   constructor(readonly key: string) {

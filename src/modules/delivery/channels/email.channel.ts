@@ -14,7 +14,7 @@ import {
 import { MailTransport } from 'src/modules/delivery/mail/mail-transport';
 
 /**
- * Email and team-member deliveries (CONTRACT §5): the report attached when it is at most the
+ * Email and team-member deliveries: the report attached when it is at most the
  * org's attachment limit, else the signed link; one-click unsubscribe headers (RFC 8058) and a
  * visible link; a Message-ID derived from the delivery id so a resend after a crash folds into
  * the first message in mail clients.

@@ -29,7 +29,7 @@ const NO_INTEGRATION =
   'the organization has no Slack integration; an admin can add one with PUT /api/admin/integrations/slack';
 
 /**
- * Slack deliveries (CONTRACT §5): a summary with the signed link, and the file itself when it is
+ * Slack deliveries: a summary with the signed link, and the file itself when it is
  * small enough and the token may upload (Slack's external upload flow), else the link alone.
  * A channel given by name is resolved to its id once and the id kept for later attempts, so a
  * retry neither pages through conversations.list again nor follows a renamed channel.

@@ -47,7 +47,7 @@ describe('WebhookChannel (against a local receiver)', () => {
   afterEach(() => receiver.reset());
   afterAll(() => receiver.stop());
 
-  it('POSTs the CONTRACT §5 body, signed so that the receiver can verify it', async () => {
+  it('POSTs the { event, execution, report, download_url } body, signed so that the receiver can verify it', async () => {
     const sent = await channel.send(context(receiver.url));
     expect(sent).toEqual({ metadata: { http_status: 200 } });
     const [request] = receiver.requests;

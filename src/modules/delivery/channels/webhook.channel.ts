@@ -23,7 +23,7 @@ export const WEBHOOK_USER_AGENT = 'scheduled-reports-webhook/1';
 const ERROR_SNIPPET_CHARS = 200;
 
 /**
- * Webhook deliveries (CONTRACT §5): a signed JSON POST through the SSRF-guarded client. The
+ * Webhook deliveries: a signed JSON POST through the SSRF-guarded client. The
  * event id is the delivery id, so a receiver can drop the duplicate a retry may cause. Only
  * answers a later attempt can change are retried: 5xx, 408, 429, timeouts, network errors.
  */
@@ -68,7 +68,7 @@ export class WebhookChannel implements DeliveryChannel {
   }
 }
 
-/** The body CONTRACT §5 pins: `{ event, execution, report, download_url }`. */
+/** The documented body: `{ event, execution, report, download_url }`. */
 export function webhookBody(ctx: DeliveryContext): Record<string, unknown> {
   return {
     event: 'report.completed',

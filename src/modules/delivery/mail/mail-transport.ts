@@ -101,7 +101,7 @@ const CONNECTION_CODES = new Set([
 ]);
 
 /**
- * Maps a nodemailer failure to what the delivery pipeline does next (issue 5):
+ * Maps a nodemailer failure to what the delivery pipeline does next:
  * - 4xx: the server may accept later → retry.
  * - 5xx on RCPT TO, or an enhanced status 5.1.x/5.2.x (bad or disabled mailbox) at any step →
  *   `bounced`: this recipient will not take mail, retrying only annoys the server.

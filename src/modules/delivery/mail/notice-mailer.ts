@@ -6,7 +6,7 @@ import {
 } from 'src/modules/delivery/mail/mail-templates';
 import { MailTransport } from 'src/modules/delivery/mail/mail-transport';
 
-/** One failure notice to a schedule's creator (issue 5, item 7). */
+/** One failure notice to a schedule's creator. */
 export interface NoticeMail {
   /** The notices row id: the Message-ID derives from it, so a resend folds into the first. */
   noticeId: string;

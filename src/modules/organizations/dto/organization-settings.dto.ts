@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** An organization's settings (CONTRACT §4). Secrets are never part of it. */
+/** An organization's settings. Secrets are never part of it. */
 export class OrganizationSettingsDto {
   @ApiProperty({
     example: ['acme.example'],

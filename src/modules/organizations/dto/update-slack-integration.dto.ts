@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
-/** The org's Slack token (CONTRACT §4 `PUT /admin/integrations/slack`). */
+/** The org's Slack token. */
 export class UpdateSlackIntegrationDto {
   @ApiProperty({
     example: 'xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',

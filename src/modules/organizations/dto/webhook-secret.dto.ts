@@ -4,7 +4,7 @@ import { ApiProperty } from '@nestjs/swagger';
 export class WebhookSecretDto {
   @ApiProperty({
     example: 'whsec_Q2hhbmdlIG1lIHRvIGEgcmVhbCBzZWNyZXQgcGxlYXNlIQ',
-    description: 'Signs `X-Signature` (CONTRACT §5) from now on. Store it; it is not shown again.',
+    description: 'Signs `X-Signature` from now on. Store it; it is not shown again.',
   })
   secret: string;
 

@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-/** A tenant. Its settings (CONTRACT §4) live here as typed columns, with defaults in the schema. */
+/** A tenant. Its settings live here as typed columns, with defaults in the schema. */
 @Entity('organizations')
 @Check('organizations_max_active_schedules_check', '"max_active_schedules" >= 0')
 @Check('organizations_max_recipients_check', '"max_recipients" BETWEEN 1 AND 500')

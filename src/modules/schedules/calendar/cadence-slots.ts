@@ -9,7 +9,7 @@ import type { ZoneRules } from './zone-rules';
 /** A roll that finds no business day within this many days drops the run. */
 const MAX_ROLL_DAYS = 31;
 
-/** Daily, weekly and monthly cadences: one HH:MM run per nominal date (§1.3, §1.4). */
+/** Daily, weekly and monthly cadences: one HH:MM run per nominal date (docs/api.md §1.3, §1.4). */
 export function cadencePlan(config: ScheduleConfig, zone: ZoneRules): SlotPlan {
   const minuteOfDay = parseTime(config.time);
   const business = config.business_days_only === true;
@@ -62,7 +62,7 @@ export function cadencePlan(config: ScheduleConfig, zone: ZoneRules): SlotPlan {
         slotsOn: (day, afterMs, _limit, out) => {
           const date = civilFromDays(day);
           const last = daysInMonth(date.year, date.month);
-          const target = Math.min(dayOfMonth, last); // 31 → Feb 28/29, Apr 30 (§1.3)
+          const target = Math.min(dayOfMonth, last); // 31 → Feb 28/29, Apr 30 (docs/api.md §1.3)
           if (date.day < target) return day + target - date.day;
           if (date.day === target) {
             add(

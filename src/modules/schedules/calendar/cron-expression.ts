@@ -1,4 +1,4 @@
-/** A parsed five-field cron entry of the v1 dialect (semantics §1.5). */
+/** A parsed five-field cron entry of the v1 dialect (docs/api.md §1.5). */
 export interface CronExpression {
   /** Minutes of the day (hour × 60 + minute) the entry names, ascending. */
   times: number[];
@@ -14,7 +14,7 @@ export interface CronExpression {
   /** A field is restricted unless its text begins with `*` (Vixie/cronie DOM_STAR, DOW_STAR). */
   domRestricted: boolean;
   dowRestricted: boolean;
-  /** Minute or hour text begins with `*`: real-time regularity across DST, no gap runs (§1.2). */
+  /** Minute or hour text begins with `*`: real-time regularity across DST, no gap runs (docs/api.md §1.2). */
   wildcard: boolean;
   /** Bit masks of months (bit 1–12), days of month (bit 1–31) and weekdays (bit 0–6). */
   monthMask: number;

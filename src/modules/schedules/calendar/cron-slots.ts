@@ -10,7 +10,7 @@ import type { ZoneRules } from './zone-rules';
 const MINUTE_MS = 60_000;
 const EVERY_WEEKDAY = 0b111_1111;
 
-/** Cron cadence: the entry's times on each matching local day (§1.5, §1.2). */
+/** Cron cadence: the entry's times on each matching local day (docs/api.md §1.5, §1.2). */
 export function cronPlan(config: ScheduleConfig, zone: ZoneRules): SlotPlan {
   const cron = parseCron(config.cron_expression ?? '');
   const calendar = config.holiday_calendar ?? undefined;

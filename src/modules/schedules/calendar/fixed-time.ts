@@ -8,7 +8,7 @@ const MINUTE_MS = 60_000;
 export const MAX_COMPENSATED_GAP_MINUTES = 180;
 
 /**
- * A fixed wall time on a local day (HH:MM cadences, fixed-time cron entries, §1.2): the first
+ * A fixed wall time on a local day (HH:MM cadences, fixed-time cron entries, docs/api.md §1.2): the first
  * occurrence when it repeats, the gap's end when a DST gap (< 3 h) removes it, else nothing.
  */
 export function resolveFixedTime(

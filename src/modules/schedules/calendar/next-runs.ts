@@ -13,7 +13,7 @@ export const HORIZON_DAYS = 8 * 366 + 1;
 
 /**
  * The first `count` runs strictly after `after`, ascending and distinct, per
- * schedule-semantics.md. Pure: no I/O, no clock. Scans local days and only the candidate times
+ * docs/api.md (Schedule semantics). Pure: no I/O, no clock. Scans local days and only the candidate times
  * of each, so one call costs a few microseconds. Throws RangeError for a config that
  * validateScheduleConfig rejects.
  */

@@ -10,7 +10,7 @@ export interface RunSlot {
 
 /** How one cadence turns local days into runs. */
 export interface SlotPlan {
-  /** Days before the local date of `after` whose runs may still come after it (rolls, §1.4). */
+  /** Days before the local date of `after` whose runs may still come after it (rolls, docs/api.md §1.4). */
   lookBackDays: number;
   /**
    * Appends the runs whose nominal local date is `day` and that are later than `afterMs` (at

@@ -1,6 +1,6 @@
 import type { Cadence, RunNoteCode } from 'src/domain/vocabulary';
 
-/** When a report runs (CONTRACT §3); all calendar logic is on the wall clock of `timezone`. */
+/** When a report runs; all calendar logic is on the wall clock of `timezone`. */
 export interface ScheduleConfig {
   cadence: Cadence;
   time?: string | null;

@@ -111,7 +111,7 @@ const cases = (first: number, n: number, holidays = true) =>
   Array.from({ length: n }, (_, i) => randomCase(first + i, holidays));
 
 /**
- * A brute-force reference after §2 of schedule-semantics.md, on the runtime's own tz database
+ * A brute-force reference after docs/api.md §1.2–§1.5, on the runtime's own tz database
  * (Intl) rather than the calculator's: for each local date it walks every UTC minute of a
  * three-day window, reads the wall clock, and inverts that map.
  */
@@ -194,7 +194,7 @@ class Reference {
     }
   }
 
-  /** UTC minutes at which the wall clock of `day` reads `minuteOfDay`, per §1.2. */
+  /** UTC minutes at which the wall clock of `day` reads `minuteOfDay`, per docs/api.md §1.2. */
   private instants(day: number, minuteOfDay: number, wildcard: boolean): number[] {
     const local = day * 1440 + minuteOfDay;
     const shows = this.inverse(day)[minuteOfDay];

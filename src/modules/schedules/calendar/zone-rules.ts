@@ -7,7 +7,7 @@ const MINUTE_MS = 60_000;
 const BEFORE_MS = 15 * 3_600_000;
 const AFTER_MS = 13 * 3_600_000;
 
-/** How a local wall time maps to instants (semantics §1.2). */
+/** How a local wall time maps to instants (docs/api.md §1.2). */
 export type WallTime =
   | { kind: 'single'; at: number }
   | { kind: 'overlap'; first: number; second: number }

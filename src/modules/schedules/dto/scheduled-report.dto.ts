@@ -9,7 +9,7 @@ import { DeliveryOptionsDto } from './delivery-options.dto';
 import { RecipientDto } from './recipient.dto';
 import { ScheduleConfigDto } from './schedule-config.dto';
 
-/** A schedule as the API returns it (CONTRACT §3). */
+/** A schedule as the API returns it. */
 export class ScheduledReportDto {
   @ApiProperty({ example: '3fa85f64-5717-4562-b3fc-2c963f66afa6' })
   id: string;
