@@ -9,10 +9,11 @@ import {
   seedBillingData,
   type SeedResult,
 } from 'src/modules/billing/seed-billing-data';
-import { ADMIN_DATABASE_URL } from 'test/utils/test-env';
+import { ADMIN_DATABASE_URL, TEST_DATABASE_NAME } from 'test/utils/test-env';
 
 // A database of its own: seeding wants a clean slate, and the shared test database is busy.
-const DATABASE = 'billing_seed_test';
+// Named after the suite's, so two suites side by side never drop each other's.
+const DATABASE = `${TEST_DATABASE_NAME}_billing_seed`;
 const URL = ADMIN_DATABASE_URL.replace(/\/[^/]*$/, `/${DATABASE}`);
 const ORG_A = 'a0a0a0a0-0000-4000-8000-00000000000a';
 const ORG_B = 'b0b0b0b0-0000-4000-8000-00000000000b';

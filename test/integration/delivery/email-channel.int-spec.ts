@@ -1,6 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { AppConfigService } from 'src/config/app-config.service';
 import { ConfigModule } from 'src/config/config.module';
 import { EmailChannel } from 'src/modules/delivery/channels/email.channel';
 import type { DeliveryContext } from 'src/modules/delivery/delivery-channel';
@@ -47,14 +48,16 @@ describe('EmailChannel against a real SMTP server', () => {
 
   beforeAll(async () => {
     inbox = await startSmtpInbox();
-    Object.assign(
-      process.env,
+    const config = AppConfigService.fromEnv(
       testAppEnv({ SMTP_URL: inbox.url, MAIL_FROM: 'Reports <reports@reports.example>' }),
     );
     moduleRef = await Test.createTestingModule({
       imports: [ConfigModule, MailModule],
       providers: [EmailChannel],
-    }).compile();
+    })
+      .overrideProvider(AppConfigService)
+      .useValue(config)
+      .compile();
     await moduleRef.init();
     channel = moduleRef.get(EmailChannel);
   });
