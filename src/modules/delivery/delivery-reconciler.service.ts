@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { BackgroundPass } from 'src/common/background-pass';
 import { Clock } from 'src/common/clock';
 import { DeliveryQueue } from 'src/queue/delivery-queue';
 import { DeliveriesRepository } from './deliveries.repository';
@@ -15,8 +16,11 @@ const BATCH = 500;
  */
 @Injectable()
 export class DeliveryReconcilerService {
-  private readonly logger = new Logger(DeliveryReconcilerService.name);
-  private running = false;
+  private readonly pass = new BackgroundPass<number>(
+    new Logger(DeliveryReconcilerService.name),
+    'delivery reconcile',
+    (requeued) => (requeued > 0 ? `re-enqueued ${requeued} delivery job(s)` : null),
+  );
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
@@ -26,17 +30,8 @@ export class DeliveryReconcilerService {
   ) {}
 
   @Interval('delivery-reconciler', 10_000)
-  async onInterval(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const requeued = await this.reconcile();
-      if (requeued > 0) this.logger.log(`re-enqueued ${requeued} delivery job(s)`);
-    } catch (error) {
-      this.logger.warn(`delivery reconcile skipped: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+  onInterval(): Promise<void> {
+    return this.pass.run(() => this.reconcile());
   }
 
   async reconcile(): Promise<number> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainEventBus } from 'src/modules/outbox/domain-event-bus';
 import type { EventRef } from 'src/modules/outbox/outbox.repository';
-import { ExecutionEventsService } from './execution-events.service';
+import { ExecutionEvent, ExecutionEventsService } from './execution-events.service';
 import { CompletedRun, ExecutionStateRepository } from './execution-state.repository';
 
 /** The execution a caller finishes. */
@@ -29,11 +29,7 @@ export class ExecutionOutcomes {
   async complete(execution: ExecutionRef, leaseId: string, run: CompletedRun): Promise<boolean> {
     const event = await this.state.complete(execution.organization_id, execution.id, leaseId, run);
     if (!event) return false;
-    await this.dispatch(event);
-    await this.events.publish({
-      execution_id: execution.id,
-      status: 'completed',
-      at: new Date().toISOString(),
+    await this.announce(execution, event, 'completed', {
       file_size: run.fileSize,
       rows_generated: run.rows,
     });
@@ -55,21 +51,27 @@ export class ExecutionOutcomes {
       metadata,
     );
     if (!event) return false;
-    await this.dispatch(event);
-    await this.events.publish({
-      execution_id: execution.id,
-      status: 'failed',
-      at: new Date().toISOString(),
-      error_message: message,
-    });
+    await this.announce(execution, event, 'failed', { error_message: message });
     return true;
   }
 
-  private async dispatch(event: EventRef): Promise<void> {
+  /** After commit: the event to its subscribers first (deliveries exist once watchers hear). */
+  private async announce(
+    execution: ExecutionRef,
+    event: EventRef,
+    status: 'completed' | 'failed',
+    details: Partial<ExecutionEvent>,
+  ): Promise<void> {
     try {
       await this.bus.dispatch([event]);
     } catch (error) {
       this.logger.warn(`event ${event.id} left to the outbox relay: ${(error as Error).message}`);
     }
+    await this.events.publish({
+      execution_id: execution.id,
+      status,
+      at: new Date().toISOString(),
+      ...details,
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { BackgroundPass } from 'src/common/background-pass';
 import { Clock } from 'src/common/clock';
 import { DomainEventBus } from './domain-event-bus';
 import { OutboxRepository } from './outbox.repository';
@@ -14,8 +15,11 @@ const BATCH = 500;
  */
 @Injectable()
 export class OutboxRelayService {
-  private readonly logger = new Logger(OutboxRelayService.name);
-  private running = false;
+  private readonly pass = new BackgroundPass<number>(
+    new Logger(OutboxRelayService.name),
+    'outbox relay',
+    (dispatched) => (dispatched > 0 ? `dispatched ${dispatched} stranded event(s)` : null),
+  );
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -24,17 +28,8 @@ export class OutboxRelayService {
   ) {}
 
   @Interval('outbox-relay', 5_000)
-  async onInterval(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const dispatched = await this.relay();
-      if (dispatched > 0) this.logger.log(`dispatched ${dispatched} stranded event(s)`);
-    } catch (error) {
-      this.logger.warn(`outbox relay skipped: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+  onInterval(): Promise<void> {
+    return this.pass.run(() => this.relay());
   }
 
   /** One pass; how many events it dispatched. */

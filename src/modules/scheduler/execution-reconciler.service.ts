@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { BackgroundPass } from 'src/common/background-pass';
 import { Clock } from 'src/common/clock';
 import { AppConfigService } from 'src/config/app-config.service';
 import { ExecutionOutcomes } from 'src/modules/executions/execution-outcomes.service';
@@ -19,7 +20,12 @@ export const MAX_REQUEUES = 3;
 @Injectable()
 export class ExecutionReconcilerService {
   private readonly logger = new Logger(ExecutionReconcilerService.name);
-  private running = false;
+  private readonly pass = new BackgroundPass<number>(
+    this.logger,
+    'execution reconcile',
+    (requeued) =>
+      requeued > 0 ? `re-enqueued ${requeued} execution(s) the queue did not hold` : null,
+  );
 
   constructor(
     private readonly executions: ExecutionsRepository,
@@ -30,18 +36,8 @@ export class ExecutionReconcilerService {
   ) {}
 
   @Interval('execution-reconciler', 10_000)
-  async onInterval(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const requeued = await this.reconcile();
-      if (requeued > 0)
-        this.logger.log(`re-enqueued ${requeued} execution(s) the queue did not hold`);
-    } catch (error) {
-      this.logger.warn(`reconcile skipped: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+  onInterval(): Promise<void> {
+    return this.pass.run(() => this.reconcile());
   }
 
   async reconcile(): Promise<number> {

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
+import { BackgroundPass } from 'src/common/background-pass';
 import { Clock } from 'src/common/clock';
 import { AppConfigService } from 'src/config/app-config.service';
 import { ExecutionQueue } from 'src/queue/execution-queue';
@@ -25,7 +26,10 @@ export interface TickResult {
 @Injectable()
 export class SchedulerService {
   private readonly logger = new Logger(SchedulerService.name);
-  private ticking = false;
+  // A long tick still draining is never overlapped in one process.
+  private readonly pass = new BackgroundPass<TickResult>(this.logger, 'tick', (result) =>
+    result.created > 0 ? `claimed ${result.claimed}, created ${result.created} execution(s)` : null,
+  );
 
   constructor(
     private readonly repository: SchedulerRepository,
@@ -36,18 +40,8 @@ export class SchedulerService {
 
   // Every 5 seconds, on the second: a 09:00 slot starts within seconds of 09:00.
   @Cron('*/5 * * * * *', { name: 'scheduler-tick' })
-  async onTick(): Promise<void> {
-    if (this.ticking) return; // a long tick is still draining; never overlap in one process
-    this.ticking = true;
-    try {
-      const result = await this.tick();
-      if (result.created > 0)
-        this.logger.log(`claimed ${result.claimed}, created ${result.created} execution(s)`);
-    } catch (error) {
-      this.logger.error(`tick failed: ${(error as Error).message}`);
-    } finally {
-      this.ticking = false;
-    }
+  onTick(): Promise<void> {
+    return this.pass.run(() => this.tick());
   }
 
   /** Drains every due schedule now; safe to run in many processes at once. */
