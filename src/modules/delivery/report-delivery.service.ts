@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { RecipientType } from 'src/domain/vocabulary';
+import { retryUntilSaved } from 'src/common/retry-until-saved';
 import { AppConfigService } from 'src/config/app-config.service';
 import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
 import { MembersRepository } from 'src/modules/organizations/members.repository';
@@ -8,7 +9,7 @@ import { OrganizationsService } from 'src/modules/organizations/organizations.se
 import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
 import { JobAttempt, retriesLeft } from 'src/queue/job-attempt';
 import { DeliverReportJob } from 'src/queue/queue.constants';
-import { DELIVERY_CHANNELS, DeliveryChannel } from './delivery-channel';
+import { DELIVERY_CHANNELS, DeliveryChannel, DeliverySent } from './delivery-channel';
 import { ContextParts, DeliveryContextFactory } from './delivery-context.factory';
 import { PermanentDeliveryError, RetryableDeliveryError } from './delivery.errors';
 import { DeliveriesRepository } from './deliveries.repository';
@@ -79,6 +80,7 @@ export class ReportDeliveryService {
     attempt: JobAttempt,
   ): Promise<DeliveryOutcome> {
     const orgId = delivery.organization_id;
+    let sent: DeliverySent;
     try {
       const parts = await this.gather(delivery, leaseId, attempt.number);
       if ('skip' in parts) {
@@ -88,16 +90,25 @@ export class ReportDeliveryService {
         return { result: 'skipped', reason: parts.skip };
       }
       const channel = this.channels[delivery.recipient_type];
-      const sent = await channel.send(this.contexts.build(parts, channel));
-      if (!(await this.deliveries.markSent(orgId, delivery.id, leaseId, sent.metadata ?? {}))) {
-        this.logger.error(
-          `delivery ${delivery.id} was sent but its lease was lost before it was recorded`,
-        );
-      }
-      return { result: 'sent' };
+      sent = await channel.send(this.contexts.build(parts, channel));
     } catch (error) {
       return this.onError(delivery, leaseId, attempt, error as Error);
     }
+    // The peer accepted: from here on, an error is the database's, never a failed send (which
+    // would be retried or reported as failed although the recipient has the report).
+    const recorded = await retryUntilSaved(
+      () => this.deliveries.markSent(orgId, delivery.id, leaseId, sent.metadata ?? {}),
+      (error, n) =>
+        this.logger.warn(
+          `delivery ${delivery.id} was sent; recording it failed (${n}): ${error.message}`,
+        ),
+    );
+    if (!recorded) {
+      this.logger.error(
+        `delivery ${delivery.id} was sent but its lease was lost before it was recorded`,
+      );
+    }
+    return { result: 'sent' };
   }
 
   private async onError(
@@ -124,9 +135,11 @@ export class ReportDeliveryService {
     const message = permanent
       ? error.message
       : `gave up after ${attempt.number} attempts: ${error.message}`;
-    if (await this.deliveries.markFinal(orgId, delivery.id, leaseId, status, message)) {
-      await this.notices.deliveryFailed(orgId, delivery.report_execution_id);
+    if (!(await this.deliveries.markFinal(orgId, delivery.id, leaseId, status, message))) {
+      // A stale attempt: another one took the delivery over, and its outcome stands.
+      return { result: 'skipped', reason: 'another attempt took this delivery over' };
     }
+    await this.notices.deliveryFailed(orgId, delivery.report_execution_id);
     return { result: status, reason: message };
   }
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { systemActor } from 'src/common/auth/actor';
+import { retryUntilSaved } from 'src/common/retry-until-saved';
 import { AppConfigService } from 'src/config/app-config.service';
 import type { ExecutionFailed } from 'src/modules/executions/execution-outcome.events';
 import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
@@ -132,8 +133,6 @@ export class FailureNoticesService implements OnModuleInit {
         consecutiveFailures: details.consecutive_failures,
         historyUrl: `${this.config.values.publicBaseUrl}/api/scheduled-reports/${schedule.id}/executions`,
       });
-      await this.notices.finish(job.orgId, notice.id, 'sent', null);
-      return { result: 'sent' };
     } catch (error) {
       const message = (error as Error).message;
       if (!(error instanceof PermanentDeliveryError) && retriesLeft(attempt)) {
@@ -143,6 +142,15 @@ export class FailureNoticesService implements OnModuleInit {
       await this.notices.finish(job.orgId, notice.id, 'failed', message);
       return { result: 'failed', reason: message };
     }
+    // The mail server accepted it: a database error now must not make it a failed notice.
+    await retryUntilSaved(
+      () => this.notices.finish(job.orgId, notice.id, 'sent', null),
+      (error, n) =>
+        this.logger.warn(
+          `notice ${notice.id} was sent; recording it failed (${n}): ${error.message}`,
+        ),
+    );
+    return { result: 'sent' };
   }
 
   private async pause(orgId: string, scheduleId: string, failures: number): Promise<boolean> {
