@@ -19,7 +19,7 @@ import type { Organization } from 'src/modules/organizations/entities/organizati
 import type { DomainEvent, DomainEventSubscriber } from 'src/modules/outbox/domain-event-bus';
 import type { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
 import { newDeliveryContext } from 'test/factories/delivery-context';
-import { FakeSchedules as ScheduleRows, ORG } from 'test/fakes/execution.fakes';
+import { FakeExecutionStore, FakeSchedules as ScheduleRows, ORG } from 'test/fakes/execution.fakes';
 import type { FakeClock } from 'test/utils/fake-clock';
 
 export { ORG };
@@ -42,36 +42,21 @@ class Breakable {
 }
 
 /** `report_executions` as delivery reads them: by default a completed run with its file stored. */
-export class FakeExecutions {
-  readonly rows = new Map<string, ReportExecution>();
-
-  add(overrides: Partial<ReportExecution> = {}): ReportExecution {
+export class FakeExecutions extends FakeExecutionStore {
+  override add(overrides: Partial<ReportExecution> = {}): ReportExecution {
     const id = overrides.id ?? randomUUID();
-    const row = {
+    return super.add({
       id,
-      organization_id: ORG,
-      scheduled_report_id: randomUUID(),
-      trigger: 'schedule',
-      scheduled_for: new Date('2026-12-07T14:00:00Z'),
       status: 'completed',
-      requested_by: null,
       started_at: new Date('2026-12-07T14:00:00Z'),
       completed_at: new Date('2026-12-07T14:00:05Z'),
-      error_message: null,
       file_key: `org/${ORG}/executions/${id}.csv`,
       file_size: 120,
       file_checksum: 'f'.repeat(64),
-      file_expired_at: null,
       execution_time_ms: 5000,
-      retry_count: 0,
-      lease_id: null,
       metadata: { rows_generated: 3, content_sha256: 'c'.repeat(64) },
-      created_at: new Date('2026-12-07T14:00:00Z'),
-      updated_at: new Date('2026-12-07T14:00:05Z'),
       ...overrides,
-    } as ReportExecution;
-    this.rows.set(row.id, row);
-    return row;
+    });
   }
 
   async findOne(orgId: string, id: string): Promise<ReportExecution | null> {
