@@ -48,11 +48,6 @@ export type ExecutionTrigger = (typeof EXECUTION_TRIGGERS)[number];
 
 export const EXECUTION_STATUSES = ['pending', 'running', 'completed', 'failed'] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
-/** Statuses an execution does not leave again. */
-export const FINISHED_EXECUTION_STATUSES = [
-  'completed',
-  'failed',
-] as const satisfies readonly ExecutionStatus[];
 
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'bounced', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

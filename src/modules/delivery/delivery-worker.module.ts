@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
-import { RECIPIENT_TYPES, RecipientType } from 'src/domain/vocabulary';
 import { ExecutionsModule } from 'src/modules/executions/executions.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
 import { SchedulesModule } from 'src/modules/schedules/schedules.module';
 import { StorageModule } from 'src/modules/storage/storage.module';
-import { CHANNEL_CLASSES, CHANNEL_FOR } from './channels/delivery-channels';
+import { CHANNEL_CLASSES, channelsByType } from './channels/delivery-channels';
 import { SlackApiClient } from './channels/slack-api.client';
 import { DELIVERY_CHANNELS, DeliveryChannel } from './delivery-channel';
 import { DeliveryContextFactory } from './delivery-context.factory';
@@ -34,13 +33,7 @@ import { ReportDeliveryService } from './report-delivery.service';
     {
       provide: DELIVERY_CHANNELS,
       inject: CHANNEL_CLASSES,
-      useFactory: (...channels: DeliveryChannel[]) =>
-        Object.fromEntries(
-          RECIPIENT_TYPES.map((type) => [
-            type,
-            channels[CHANNEL_CLASSES.indexOf(CHANNEL_FOR[type])],
-          ]),
-        ) as Record<RecipientType, DeliveryChannel>,
+      useFactory: (...channels: DeliveryChannel[]) => channelsByType(channels),
     },
   ],
 })

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { RecipientType } from 'src/domain/vocabulary';
+import { RECIPIENT_TYPES, RecipientType } from 'src/domain/vocabulary';
 import type { DeliveryChannel } from '../delivery-channel';
 import { EmailChannel } from './email.channel';
 import { SlackChannel } from './slack.channel';
@@ -18,3 +18,12 @@ export const CHANNEL_FOR: { readonly [T in RecipientType]: Type<DeliveryChannel>
 
 /** Each channel class once, for the module's providers. */
 export const CHANNEL_CLASSES: Type<DeliveryChannel>[] = [...new Set(Object.values(CHANNEL_FOR))];
+
+/** The channel of every recipient type, from the instances of CHANNEL_CLASSES (in that order). */
+export function channelsByType(
+  instances: DeliveryChannel[],
+): Record<RecipientType, DeliveryChannel> {
+  return Object.fromEntries(
+    RECIPIENT_TYPES.map((type) => [type, instances[CHANNEL_CLASSES.indexOf(CHANNEL_FOR[type])]]),
+  ) as Record<RecipientType, DeliveryChannel>;
+}
