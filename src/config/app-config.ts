@@ -1,6 +1,12 @@
 /** Which parts of the service a process runs. */
 export type AppRole = 'all' | 'api' | 'scheduler' | 'worker';
 
+/** One key of the ring: its id travels with what it signed, so any key in the ring can verify. */
+export interface AppKey {
+  id: string;
+  secret: string;
+}
+
 /** Typed, validated configuration. Built once at boot from the environment. */
 export interface AppConfig {
   /** Which parts this process runs. */
@@ -23,7 +29,12 @@ export interface AppConfig {
     /** Expected `aud`, checked when set. */
     audience?: string;
   };
-  /** HMAC key for download links and unsubscribe tokens. */
+  /**
+   * The key ring for links, unsubscribe tokens and sealed secrets, current key first: the first
+   * signs and seals, every key verifies and opens (APP_SECRETS, or APP_SECRET as one key).
+   */
+  appKeys: AppKey[];
+  /** The current (first) key's secret. */
   appSecret: string;
   /** Base of links put into emails, Slack messages and webhooks. */
   publicBaseUrl: string;

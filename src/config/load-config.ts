@@ -1,4 +1,4 @@
-import { AppConfig, AppRole } from './app-config';
+import { AppConfig, AppKey, AppRole } from './app-config';
 import { ConfigError } from './config.errors';
 
 type Env = Record<string, string | undefined>;
@@ -23,9 +23,7 @@ export function loadConfig(env: Env): AppConfig {
       'must be a PEM public key (-----BEGIN PUBLIC KEY-----)',
     );
   }
-  const appSecret = read.optional('APP_SECRET');
-  if (!appSecret) throw new ConfigError('APP_SECRET', 'is required');
-  if (appSecret.length < 16) throw new ConfigError('APP_SECRET', 'must be at least 16 characters');
+  const appKeys = readAppKeys(read);
 
   return {
     role: read.oneOf('APP_ROLE', ROLES, 'all'),
@@ -42,7 +40,8 @@ export function loadConfig(env: Env): AppConfig {
       issuer: read.optional('JWT_ISSUER'),
       audience: read.optional('JWT_AUDIENCE'),
     },
-    appSecret,
+    appKeys,
+    appSecret: appKeys[0].secret,
     publicBaseUrl: read
       .url('PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:'])
       .replace(/\/+$/, ''),
@@ -77,6 +76,39 @@ export function loadConfig(env: Env): AppConfig {
       autoPauseAfterFailures: read.integer('AUTO_PAUSE_AFTER_FAILURES', 5, 0, 100),
     },
   };
+}
+
+/**
+ * APP_SECRETS is `id:secret,id:secret` (current key first); without it APP_SECRET is the ring's
+ * only key, with id `k0`. Ids are short names ([A-Za-z0-9_-]), secrets at least 16 characters.
+ */
+function readAppKeys(read: EnvReader): AppKey[] {
+  const ring = read.optional('APP_SECRETS');
+  if (ring === undefined) {
+    const secret = read.optional('APP_SECRET');
+    if (!secret) throw new ConfigError('APP_SECRET', 'is required (or set APP_SECRETS)');
+    if (secret.length < 16) throw new ConfigError('APP_SECRET', 'must be at least 16 characters');
+    return [{ id: 'k0', secret }];
+  }
+  const keys = ring.split(',').map((entry) => {
+    const colon = entry.indexOf(':');
+    const id = entry.slice(0, colon).trim();
+    const secret = entry.slice(colon + 1).trim();
+    if (colon < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+      throw new ConfigError(
+        'APP_SECRETS',
+        `must be id:secret pairs separated by commas (got '${entry.slice(0, 40)}')`,
+      );
+    }
+    if (secret.length < 16) {
+      throw new ConfigError('APP_SECRETS', `key '${id}' must be at least 16 characters`);
+    }
+    return { id, secret };
+  });
+  const ids = keys.map((k) => k.id);
+  const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (repeated) throw new ConfigError('APP_SECRETS', `key id '${repeated}' appears twice`);
+  return keys;
 }
 
 function readStorage(read: EnvReader): AppConfig['storage'] {

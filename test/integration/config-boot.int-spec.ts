@@ -92,4 +92,26 @@ describe('loadConfig', () => {
     expect(config.storage.encryptionKey?.length).toBe(32);
     expect(config.publicBaseUrl).toBe('https://reports.example');
   });
+
+  it('reads the key ring: APP_SECRETS current key first, or APP_SECRET as key k0', () => {
+    expect(loadConfig(VALID).appKeys).toEqual([{ id: 'k0', secret: VALID.APP_SECRET }]);
+    const ring = loadConfig({
+      JWT_SECRET: VALID.JWT_SECRET,
+      APP_SECRETS: ' k2:second-secret-0123456789 , k1:first-secret-01234567890',
+    });
+    expect(ring.appKeys).toEqual([
+      { id: 'k2', secret: 'second-secret-0123456789' },
+      { id: 'k1', secret: 'first-secret-01234567890' },
+    ]);
+    expect(ring.appSecret).toBe('second-secret-0123456789');
+  });
+
+  it.each([
+    ['k1secret-without-an-id-0123', 'APP_SECRETS must be id:secret pairs'],
+    ['k1:short', "APP_SECRETS key 'k1' must be at least 16 characters"],
+    ['k1:first-secret-0123456789,k1:other-secret-0123456789', "key id 'k1' appears twice"],
+    ['bad id!:first-secret-0123456789', 'APP_SECRETS must be id:secret pairs'],
+  ])('refuses APP_SECRETS=%s', (value, message) => {
+    expect(() => loadConfig({ JWT_SECRET: VALID.JWT_SECRET, APP_SECRETS: value })).toThrow(message);
+  });
 });
