@@ -20,7 +20,10 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       // test/security: the attacker's view (tenancy, roles, tokens, hostile input), same real app.
-      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts', '<rootDir>/test/security/**/*.e2e-spec.ts'],
+      testMatch: [
+        '<rootDir>/test/e2e/**/*.e2e-spec.ts',
+        '<rootDir>/test/security/**/*.e2e-spec.ts',
+      ],
       globalSetup: '<rootDir>/test/utils/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/utils/quiet-queues.ts'],
     },
