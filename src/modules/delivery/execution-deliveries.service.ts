@@ -30,7 +30,10 @@ export class ExecutionDeliveriesService {
   async detail(actor: Actor, executionId: string): Promise<ExecutionWithDeliveriesDto> {
     const execution = await this.executions.load(actor, executionId);
     const deliveries = await this.deliveries.listForExecution(actor.orgId, executionId);
-    return { ...toReportExecutionDto(execution), deliveries: deliveries.map(toReportDeliveryDto) };
+    return {
+      ...toReportExecutionDto(execution),
+      deliveries: deliveries.map((d) => toReportDeliveryDto(d, actor)),
+    };
   }
 
   async retryOne(

