@@ -52,15 +52,27 @@ export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'bounced', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** Emails to a schedule's creator about a failure. */
-export const NOTICE_KINDS = ['execution_failed', 'delivery_failed', 'schedule_paused'] as const;
+/**
+ * Emails about a failure: to a schedule's creator, except `access_revoked` (its creator or a
+ * recipient no longer qualifies, so the schedule was paused), which goes to the org's admins.
+ */
+export const NOTICE_KINDS = [
+  'execution_failed',
+  'delivery_failed',
+  'schedule_paused',
+  'access_revoked',
+] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export const NOTICE_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 
 /** Facts one module publishes (through the outbox) and others subscribe to. */
-export const DOMAIN_EVENT_TYPES = ['execution.completed', 'execution.failed'] as const;
+export const DOMAIN_EVENT_TYPES = [
+  'execution.completed',
+  'execution.failed',
+  'member.deactivated',
+] as const;
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
 /**

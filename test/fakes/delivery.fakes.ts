@@ -320,6 +320,12 @@ export class FakeMembers {
     const row = this.rows.find((m) => m.organization_id === orgId && m.user_id === userId);
     return row ? { ...row } : null;
   }
+
+  async findActiveAdmins(orgId: string): Promise<Member[]> {
+    return this.rows.filter(
+      (m) => m.organization_id === orgId && m.is_active && m.roles.includes('admin'),
+    );
+  }
 }
 
 export function newOrganization(overrides: Partial<Organization> = {}): Organization {
@@ -438,9 +444,14 @@ export function fakeChannels(): Record<RecipientType, FakeChannel> {
 /** FailureNoticesService as the delivery service uses it: the failures it was told about. */
 export class FakeFailureNotices {
   readonly deliveryFailures: { orgId: string; executionId: string }[] = [];
+  readonly accessRevocations: { orgId: string; executionId: string; reason: string }[] = [];
 
   async deliveryFailed(orgId: string, executionId: string): Promise<void> {
     this.deliveryFailures.push({ orgId, executionId });
+  }
+
+  async accessRevoked(orgId: string, executionId: string, reason: string): Promise<void> {
+    this.accessRevocations.push({ orgId, executionId, reason });
   }
 }
 
@@ -606,10 +617,10 @@ export class FakeNoticeMailer {
   readonly sent: NoticeMail[] = [];
   behaviour: (mail: NoticeMail) => Promise<void> = async () => undefined;
 
-  async send(mail: NoticeMail): Promise<{ message_id: string }> {
+  async send(mail: NoticeMail): Promise<{ message_ids: string[] }> {
     this.sent.push(mail);
     await this.behaviour(mail);
-    return { message_id: `<${mail.noticeId}@reports.example>` };
+    return { message_ids: mail.to.map((_to, i) => `<${mail.noticeId}-${i}@reports.example>`) };
   }
 }
 

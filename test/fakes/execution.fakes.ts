@@ -4,7 +4,7 @@ import type { AppConfigService } from 'src/config/app-config.service';
 import type { DomainEventType } from 'src/domain/vocabulary';
 import type { ReportExecution } from 'src/modules/executions/entities/report-execution.entity';
 import type { ExecutionEvent } from 'src/modules/executions/execution-events.service';
-import type { CompletedRun } from 'src/modules/executions/execution-state.repository';
+import type { CompletedRun, FailureFacts } from 'src/modules/executions/execution-state.repository';
 import type {
   ExecutionCompleted,
   ExecutionFailed,
@@ -105,7 +105,7 @@ export class FakeExecutionStore {
     id: string,
     leaseId: string | null,
     message: string,
-    metadata: { skipped_reason?: string } = {},
+    metadata: FailureFacts = {},
   ): Promise<EventRef | null> {
     const row = this.rows.get(id);
     if (!row || row.organization_id !== orgId) return null;
@@ -122,6 +122,7 @@ export class FakeExecutionStore {
       schedule_id: row.scheduled_report_id,
       reason: message,
       skipped_reason: metadata.skipped_reason ?? null,
+      access_revoked: metadata.access_revoked ?? null,
     };
     return this.append('execution.failed', row, payload);
   }
@@ -252,4 +253,24 @@ export function fakeConfig(
       queue: { lockDurationMs: 30_000, attempts: 5, backoffMs: 5000, ...queue },
     },
   } as unknown as AppConfigService;
+}
+
+/** ScheduleAccessPolicy with answers a test sets: by default the creator and everyone qualify. */
+export class FakeAccessPolicy {
+  /** Why the creator no longer qualifies, or null. */
+  creator: string | null = null;
+  /** Recipient value → why it no longer qualifies. */
+  readonly recipients = new Map<string, string>();
+
+  async creatorProblem(): Promise<string | null> {
+    return this.creator;
+  }
+
+  async recipientProblem(
+    _org: unknown,
+    recipient: { type: string; value: string },
+  ): Promise<string | null> {
+    const problem = this.recipients.get(recipient.value);
+    return problem ? `recipient ${recipient.type} '${recipient.value}' ${problem}` : null;
+  }
 }

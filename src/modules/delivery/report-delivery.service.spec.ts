@@ -7,6 +7,7 @@ import type { MembersRepository } from 'src/modules/organizations/members.reposi
 import type { OrganizationsService } from 'src/modules/organizations/organizations.service';
 import type { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
 import type { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
+import type { ScheduleAccessPolicy } from 'src/modules/schedules/schedule-access.policy';
 import type { JobAttempt } from 'src/queue/job-attempt';
 import {
   deliveryConfig,
@@ -21,6 +22,7 @@ import {
   FakeUnsubscribes,
   ORG,
 } from 'test/fakes/delivery.fakes';
+import { FakeAccessPolicy } from 'test/fakes/execution.fakes';
 import { FakeClock } from 'test/utils/fake-clock';
 import type { DeliveryContextFactory } from './delivery-context.factory';
 import { PermanentDeliveryError, RetryableDeliveryError } from './delivery.errors';
@@ -53,11 +55,13 @@ function setup(config: { lockDurationMs?: number } = {}) {
   const unsubscribes = new FakeUnsubscribes();
   const contexts = new FakeContextFactory(deliveries);
   const notices = new FakeFailureNotices();
+  const access = new FakeAccessPolicy();
   const channels = fakeChannels();
   const service = new ReportDeliveryService(
     deliveries as unknown as DeliveriesRepository,
     executions as unknown as ExecutionsRepository,
     schedules as unknown as SchedulesRepository,
+    access as unknown as ScheduleAccessPolicy,
     organizations as unknown as OrganizationsService,
     members as unknown as MembersRepository,
     unsubscribes as unknown as UnsubscribeService,
@@ -89,6 +93,7 @@ function setup(config: { lockDurationMs?: number } = {}) {
     unsubscribes,
     contexts,
     notices,
+    access,
     channels,
     pendingDelivery,
     sends,
@@ -755,6 +760,47 @@ describe('ReportDeliveryService', () => {
       expect(sends()).toHaveLength(1);
       expect(deliveries.get(delivery.id).status).toBe('sent');
       expect(notices.deliveryFailures).toHaveLength(0);
+    });
+  });
+
+  describe('access checked again at delivery', () => {
+    it('skips every delivery once the creator lost the right to the report, and says so once per run', async () => {
+      const { service, deliveries, access, notices, pendingDelivery, sends } = setup();
+      const { delivery, execution, job } = pendingDelivery();
+      access.creator = 'its creator u-owner no longer holds the billing:read permission';
+
+      expect(await service.deliver(job, FIRST)).toEqual({
+        result: 'skipped',
+        reason: 'access_revoked',
+      });
+      expect(sends()).toHaveLength(0);
+      expect(deliveries.get(delivery.id)).toMatchObject({
+        status: 'skipped',
+        error_message:
+          'not delivered: its creator u-owner no longer holds the billing:read permission',
+        metadata: expect.objectContaining({ reason: 'access_revoked' }),
+      });
+      expect(notices.accessRevocations).toEqual([
+        { orgId: ORG, executionId: execution.id, reason: access.creator },
+      ]);
+    });
+
+    it('skips a recipient the organization no longer allows, and sends to the others', async () => {
+      const { service, deliveries, access, notices, pendingDelivery, sends } = setup();
+      const allowed = pendingDelivery();
+      const removed = pendingDelivery({ recipient_value: 'ann@partner.example' });
+      access.recipients.set('ann@partner.example', 'is not in an allowed email domain');
+
+      expect(await service.deliver(removed.job, FIRST)).toEqual({
+        result: 'skipped',
+        reason: 'access_revoked',
+      });
+      expect(await service.deliver(allowed.job, FIRST)).toEqual({ result: 'sent' });
+      expect(sends()).toHaveLength(1);
+      expect(deliveries.get(removed.delivery.id).error_message).toBe(
+        "not delivered: recipient email 'ann@partner.example' is not in an allowed email domain",
+      );
+      expect(notices.accessRevocations).toHaveLength(1);
     });
   });
 });

@@ -6,6 +6,7 @@ import { AppConfigService } from 'src/config/app-config.service';
 import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
 import { MembersRepository } from 'src/modules/organizations/members.repository';
 import { OrganizationsService } from 'src/modules/organizations/organizations.service';
+import { ScheduleAccessPolicy } from 'src/modules/schedules/schedule-access.policy';
 import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
 import { JobAttempt, retriesLeft } from 'src/queue/job-attempt';
 import { DeliverReportJob } from 'src/queue/queue.constants';
@@ -37,6 +38,7 @@ export class ReportDeliveryService {
     private readonly deliveries: DeliveriesRepository,
     private readonly executions: ExecutionsRepository,
     private readonly schedules: SchedulesRepository,
+    private readonly access: ScheduleAccessPolicy,
     private readonly organizations: OrganizationsService,
     private readonly members: MembersRepository,
     private readonly unsubscribes: UnsubscribeService,
@@ -174,6 +176,20 @@ export class ReportDeliveryService {
       return { skip: 'unsubscribed', message: 'the recipient unsubscribed from this schedule' };
     }
     const organization = await this.organizations.getOrganization(orgId);
+    // Checked again now: since the run, the creator may have lost the right to send this report,
+    // or the recipient may have left the org's rules (a domain removed from the allow list).
+    const revoked =
+      (await this.access.creatorProblem(schedule)) ??
+      (recipientType === 'user_id'
+        ? null
+        : await this.access.recipientProblem(organization, {
+            type: recipientType,
+            value: delivery.recipient_value,
+          }));
+    if (revoked) {
+      await this.notices.accessRevoked(orgId, execution.id, revoked);
+      return { skip: 'access_revoked', message: `not delivered: ${revoked}` };
+    }
     const parts = { delivery, leaseId, attempt, organization, schedule, execution };
     if (recipientType === 'email') return { ...parts, email: delivery.recipient_value };
     if (recipientType !== 'user_id') return parts;

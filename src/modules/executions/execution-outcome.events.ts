@@ -19,4 +19,10 @@ export interface ExecutionFailed {
   reason: string;
   /** Set when the run was not generated at all because its schedule was paused or deleted. */
   skipped_reason: string | null;
+  /**
+   * Set when the run was refused because its creator no longer may run it (left, deactivated,
+   * lost the report type's permission): the schedule must pause and the org's admins hear of it.
+   * Absent in events stored before it existed.
+   */
+  access_revoked?: string | null;
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainEventBus } from 'src/modules/outbox/domain-event-bus';
 import type { EventRef } from 'src/modules/outbox/outbox.repository';
 import { ExecutionEvent, ExecutionEventsService } from './execution-events.service';
-import { CompletedRun, ExecutionStateRepository } from './execution-state.repository';
+import { CompletedRun, ExecutionStateRepository, FailureFacts } from './execution-state.repository';
 
 /** The execution a caller finishes. */
 export interface ExecutionRef {
@@ -41,7 +41,7 @@ export class ExecutionOutcomes {
     execution: ExecutionRef,
     leaseId: string | null,
     message: string,
-    metadata: { skipped_reason?: string } = {},
+    metadata: FailureFacts = {},
   ): Promise<boolean> {
     const event = await this.state.fail(
       execution.organization_id,

@@ -5,6 +5,14 @@ import { EventRef, OutboxRepository } from 'src/modules/outbox/outbox.repository
 import { ReportExecution } from './entities/report-execution.entity';
 import { ExecutionCompleted, ExecutionFailed } from './execution-outcome.events';
 
+/** Why a run failed, when it is more than an error: recorded in its metadata and its event. */
+export interface FailureFacts {
+  /** Not generated: the schedule was paused or deleted first. */
+  skipped_reason?: string;
+  /** Refused: the creator no longer may run it. */
+  access_revoked?: string;
+}
+
 export interface CompletedRun {
   fileKey: string;
   fileSize: number;
@@ -103,7 +111,7 @@ export class ExecutionStateRepository {
     id: string,
     leaseId: string | null,
     message: string,
-    metadata: { skipped_reason?: string } = {},
+    metadata: FailureFacts = {},
   ): Promise<EventRef | null> {
     return this.dataSource.transaction(async (manager) => {
       const rows: [{ scheduled_report_id: string }[], number] = await manager.query(
@@ -124,6 +132,7 @@ export class ExecutionStateRepository {
         schedule_id: updated.scheduled_report_id,
         reason: message,
         skipped_reason: metadata.skipped_reason ?? null,
+        access_revoked: metadata.access_revoked ?? null,
       };
       return this.outbox.append(manager, {
         orgId,

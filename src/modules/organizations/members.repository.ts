@@ -37,6 +37,18 @@ export class MembersRepository {
     });
   }
 
+  /** Active admins: who hears of what no single schedule owner can fix. */
+  findActiveAdmins(orgId: string): Promise<Member[]> {
+    return this.members
+      .createQueryBuilder('m')
+      .where('m.organization_id = :orgId AND m.is_active AND :role = ANY(m.roles)', {
+        orgId,
+        role: 'admin',
+      })
+      .orderBy('m.email')
+      .getMany();
+  }
+
   /** The member whatever its state: delivery tells a deactivated member from a removed one. */
   findByUserId(orgId: string, userId: string): Promise<Member | null> {
     return this.members.findOne({ where: { organization_id: orgId, user_id: userId } });

@@ -6,6 +6,7 @@ import { GeneratorsModule } from 'src/modules/generators/generators.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
 import { ScheduledReport } from './entities/scheduled-report.entity';
 import { RecipientsValidator } from './recipients.validator';
+import { ScheduleAccessPolicy } from './schedule-access.policy';
 import { ScheduleInputValidator } from './schedule-input.validator';
 import { ScheduledReportsController } from './scheduled-reports.controller';
 import { SchedulesRepository } from './schedules.repository';
@@ -24,8 +25,9 @@ import { SchedulesService } from './schedules.service';
     SchedulesService,
     ScheduleInputValidator,
     RecipientsValidator,
+    ScheduleAccessPolicy,
     Clock,
   ],
-  exports: [SchedulesService, SchedulesRepository],
+  exports: [SchedulesService, SchedulesRepository, ScheduleAccessPolicy],
 })
 export class SchedulesModule {}

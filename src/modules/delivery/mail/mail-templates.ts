@@ -4,15 +4,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The messages in templates/email/, each with `<name>.html.hbs` and `<name>.txt.hbs`. */
-export type EmailTemplateName =
-  'report-ready' | 'execution-failed' | 'delivery-failed' | 'schedule-paused';
-
-export const EMAIL_TEMPLATE_NAMES: readonly EmailTemplateName[] = [
+export const EMAIL_TEMPLATE_NAMES = [
   'report-ready',
   'execution-failed',
   'delivery-failed',
   'schedule-paused',
-];
+  'access-revoked',
+] as const;
+export type EmailTemplateName = (typeof EMAIL_TEMPLATE_NAMES)[number];
 
 /** Fields the layout and footer read; every message's data carries them. */
 export interface EmailLayoutData {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { NoticeKind } from 'src/domain/vocabulary';
 import {
   formatDateTime,
   MailTemplates,
@@ -6,12 +7,13 @@ import {
 } from 'src/modules/delivery/mail/mail-templates';
 import { MailTransport } from 'src/modules/delivery/mail/mail-transport';
 
-/** One failure notice to a schedule's creator. */
+/** One failure notice, to a schedule's creator or (access_revoked) to the org's admins. */
 export interface NoticeMail {
   /** The notices row id: the Message-ID derives from it, so a resend folds into the first. */
   noticeId: string;
-  kind: 'execution_failed' | 'delivery_failed' | 'schedule_paused';
-  to: string;
+  kind: NoticeKind;
+  /** One message each, so no recipient sees the others' addresses. */
+  to: string[];
   brandName: string;
   scheduleName: string;
   scheduleId: string;
@@ -27,10 +29,11 @@ export interface NoticeMail {
   historyUrl: string;
 }
 
-const TEMPLATES: Record<NoticeMail['kind'], EmailTemplateName> = {
+const TEMPLATES: Record<NoticeKind, EmailTemplateName> = {
   execution_failed: 'execution-failed',
   delivery_failed: 'delivery-failed',
   schedule_paused: 'schedule-paused',
+  access_revoked: 'access-revoked',
 };
 
 /**
@@ -44,12 +47,16 @@ export class NoticeMailer {
     private readonly transport: MailTransport,
   ) {}
 
-  async send(mail: NoticeMail): Promise<{ message_id: string }> {
+  /** Sends to each address in turn; a retry sends again under the same Message-IDs. */
+  async send(mail: NoticeMail): Promise<{ message_ids: string[] }> {
     const subject = noticeSubject(mail);
     const { html, text } = this.templates.render(TEMPLATES[mail.kind], {
       brandName: mail.brandName,
       title: subject,
-      footerNote: `You receive this because you created the scheduled report "${mail.scheduleName}".`,
+      footerNote:
+        mail.kind === 'access_revoked'
+          ? `You receive this as an administrator of ${mail.brandName}.`
+          : `You receive this because you created the scheduled report "${mail.scheduleName}".`,
       unsubscribeUrl: null,
       scheduleName: mail.scheduleName,
       scheduledFor: formatDateTime(mail.scheduledFor, mail.timezone),
@@ -64,16 +71,21 @@ export class NoticeMailer {
         { label: 'Scheduled for', value: formatDateTime(mail.scheduledFor, mail.timezone) },
       ],
     });
-    const accepted = await this.transport.send({
-      to: { address: mail.to },
-      fromName: mail.brandName,
-      subject,
-      html,
-      text,
-      messageKey: `notice-${mail.noticeId}`,
-      headers: { 'Auto-Submitted': 'auto-generated' },
-    });
-    return { message_id: accepted.messageId };
+    const messageIds: string[] = [];
+    for (const [index, address] of mail.to.entries()) {
+      const accepted = await this.transport.send({
+        to: { address },
+        fromName: mail.brandName,
+        subject,
+        html,
+        text,
+        // The first keeps the key notices always had, so a retry folds into it.
+        messageKey: index === 0 ? `notice-${mail.noticeId}` : `notice-${mail.noticeId}-${index}`,
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      });
+      messageIds.push(accepted.messageId);
+    }
+    return { message_ids: messageIds };
   }
 }
 
@@ -85,6 +97,8 @@ function noticeSubject(mail: NoticeMail): string {
       return `Report not delivered: ${mail.scheduleName}`;
     case 'schedule_paused':
       return `Schedule paused: ${mail.scheduleName}`;
+    case 'access_revoked':
+      return `Schedule paused, access revoked: ${mail.scheduleName}`;
   }
 }
 

@@ -51,11 +51,12 @@ function setup() {
   const mailer = new FakeNoticeMailer();
   const queue = new FakeDeliveryQueue();
   const bus = new FakeSubscriberBus();
+  const schedulesService = new FakeSchedulesService();
   const service = new FailureNoticesService(
     notices as unknown as NoticesRepository,
     executions as unknown as ExecutionsRepository,
     schedules as unknown as SchedulesRepository,
-    new FakeSchedulesService() as unknown as SchedulesService,
+    schedulesService as unknown as SchedulesService,
     organizations as unknown as OrganizationsService,
     members as unknown as MembersRepository,
     mailer as unknown as NoticeMailer,
@@ -100,6 +101,8 @@ function setup() {
     mailer,
     queue,
     bus,
+    members,
+    schedulesService,
     pendingNotice,
   };
 }
@@ -119,7 +122,7 @@ describe('FailureNoticesService', () => {
         expect.objectContaining({
           noticeId: notice.id,
           kind: 'execution_failed',
-          to: 'owner@example.com',
+          to: ['owner@example.com'],
           brandName: 'Acme Billing',
           scheduleName: schedule.name,
           scheduleId: schedule.id,
@@ -299,6 +302,63 @@ describe('FailureNoticesService', () => {
     });
   });
 
+  describe('access revoked', () => {
+    it("pauses the schedule and records one admins' notice per run, however often it is reported", async () => {
+      const { service, notices, executions, schedules, schedulesService, queue } = setup();
+      const schedule = schedules.add({ status: 'active' });
+      const run = executions.add({ scheduled_report_id: schedule.id, status: 'failed' });
+
+      await service.accessRevoked(ORG, run.id, 'its creator u-owner was deactivated');
+      await service.accessRevoked(ORG, run.id, 'its creator u-owner was deactivated');
+
+      expect(schedulesService.paused).toEqual([schedule.id, schedule.id]);
+      const recorded = [...notices.rows.values()].filter((n) => n.kind === 'access_revoked');
+      expect(recorded).toHaveLength(1);
+      expect(recorded[0]).toMatchObject({
+        subject_id: run.id,
+        details: { reason: 'its creator u-owner was deactivated' },
+      });
+      expect([...queue.jobs.keys()]).toEqual([recorded[0].id]);
+    });
+
+    it("mails each active admin, not the schedule's creator", async () => {
+      const { service, members, mailer, pendingNotice } = setup();
+      members.add({ user_id: 'u-admin-1', email: 'ada@example.com', roles: ['admin'] });
+      members.add({ user_id: 'u-admin-2', email: 'bob@example.com', roles: ['viewer', 'admin'] });
+      members.add({
+        user_id: 'u-gone',
+        email: 'gone@example.com',
+        roles: ['admin'],
+        is_active: false,
+      });
+      const { job } = pendingNotice({
+        kind: 'access_revoked',
+        details: { reason: 'its creator u-owner was deactivated' },
+      });
+
+      expect(await service.send(job, FIRST)).toEqual({ result: 'sent' });
+      expect(mailer.sent).toEqual([
+        expect.objectContaining({
+          kind: 'access_revoked',
+          to: ['ada@example.com', 'bob@example.com'],
+          reason: 'its creator u-owner was deactivated',
+        }),
+      ]);
+    });
+
+    it('is skipped, with the reason, when the organization has no active admin to tell', async () => {
+      const { service, notices, mailer, pendingNotice } = setup();
+      const { notice, job } = pendingNotice({ kind: 'access_revoked', details: { reason: 'x' } });
+
+      expect(await service.send(job, FIRST)).toEqual({
+        result: 'skipped',
+        reason: 'the organization has no active admin with an email address',
+      });
+      expect(mailer.sent).toHaveLength(0);
+      expect(notices.get(notice.id).status).toBe('skipped');
+    });
+  });
+
   describe('the execution.failed subscription', () => {
     /** A failed run, and the event its failure published. */
     function failedRun(
@@ -353,6 +413,22 @@ describe('FailureNoticesService', () => {
       expect(executionFailed).not.toHaveBeenCalled();
       expect(notices.rows.size).toBe(0);
       expect(queue.jobs.size).toBe(0);
+    });
+
+    it("turns a refused run into the admins' access notice and a pause, not a creator notice", async () => {
+      const context = setup();
+      const { service, bus, notices, schedules, schedulesService } = context;
+      const { execution, payload } = failedRun(context);
+      schedules.add({ id: execution.scheduled_report_id, status: 'active' });
+      service.onModuleInit();
+
+      await bus.publish('execution.failed', {
+        ...payload,
+        access_revoked: 'its creator u-owner was deactivated',
+      });
+
+      expect([...notices.rows.values()].map((n) => n.kind)).toEqual(['access_revoked']);
+      expect(schedulesService.paused).toEqual([execution.scheduled_report_id]);
     });
 
     it('notices a failure once however often its event is handled', async () => {

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { systemActor } from 'src/common/auth/actor';
 import { retryUntilSaved } from 'src/common/retry-until-saved';
 import { AppConfigService } from 'src/config/app-config.service';
+import type { NoticeKind } from 'src/domain/vocabulary';
 import type { ExecutionFailed } from 'src/modules/executions/execution-outcome.events';
 import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
 import { MembersRepository } from 'src/modules/organizations/members.repository';
@@ -20,7 +21,8 @@ export type NoticeOutcome = { result: 'sent' | 'skipped' | 'failed'; reason?: st
 
 /**
  * Tells a schedule's creator, once per failure, that a run (`execution.failed`) or a delivery
- * failed for good, and pauses a schedule whose last N runs all failed. Recording the notice and
+ * failed for good, and pauses a schedule whose last N runs all failed; tells the org's admins
+ * when a schedule was paused because its creator or a recipient no longer qualifies. Recording the notice and
  * sending it are separate steps (the row is the outbox), so a crash between them loses nothing;
  * notices are unique per kind and execution, so handling an event twice sends nothing twice.
  */
@@ -44,9 +46,13 @@ export class FailureNoticesService implements OnModuleInit {
   onModuleInit(): void {
     this.bus.subscribe<ExecutionFailed>('execution.failed', {
       name: 'failure notices',
-      // A run not generated because its schedule was paused or deleted is no failure.
       handle: async ({ orgId, payload }) => {
-        if (!payload.skipped_reason) await this.executionFailed(orgId, payload.execution_id);
+        if (payload.access_revoked) {
+          await this.accessRevoked(orgId, payload.execution_id, payload.access_revoked);
+        } else if (!payload.skipped_reason) {
+          // A run not generated because its schedule was paused or deleted is no failure.
+          await this.executionFailed(orgId, payload.execution_id);
+        }
       },
     });
   }
@@ -67,7 +73,7 @@ export class FailureNoticesService implements OnModuleInit {
     ];
     const threshold = this.config.values.delivery.autoPauseAfterFailures;
     if (threshold > 0 && (await this.notices.lastRunsAllFailed(orgId, scheduleId, threshold))) {
-      if (await this.pause(orgId, scheduleId, threshold)) {
+      if (await this.pause(orgId, scheduleId, `its last ${threshold} runs all failed`)) {
         created.push(
           await this.notices.create({
             orgId,
@@ -95,6 +101,26 @@ export class FailureNoticesService implements OnModuleInit {
     await this.enqueue(orgId, [id]);
   }
 
+  /**
+   * A run or a delivery was refused because the schedule's creator or a recipient no longer
+   * qualifies: the schedule pauses (its next runs would be refused too) and the org's admins are
+   * told, once per execution, since the creator may be the one who left.
+   */
+  async accessRevoked(orgId: string, executionId: string, reason: string): Promise<void> {
+    const execution = await this.executions.findOne(orgId, executionId);
+    if (!execution) return;
+    const scheduleId = execution.scheduled_report_id;
+    await this.pause(orgId, scheduleId, `access revoked: ${reason}`);
+    const id = await this.notices.create({
+      orgId,
+      kind: 'access_revoked',
+      subjectId: executionId,
+      scheduleId,
+      details: { reason },
+    });
+    await this.enqueue(orgId, [id]);
+  }
+
   /** Sends one notice; throws only when a retry can help. */
   async send(job: SendNoticeJob, attempt: JobAttempt): Promise<NoticeOutcome> {
     const notice = await this.notices.claim(job.orgId, job.noticeId);
@@ -108,9 +134,13 @@ export class FailureNoticesService implements OnModuleInit {
       this.schedules.findOne(job.orgId, notice.scheduled_report_id, { withDeleted: true }),
     ]);
     if (!execution || !schedule) return skip('the execution or schedule no longer exists');
-    const creator = await this.members.findByUserId(job.orgId, schedule.created_by);
-    if (!creator?.is_active || !creator.email) {
-      return skip("the schedule's creator is no longer an active member with an email address");
+    const to = await this.recipientsOf(notice.kind, job.orgId, schedule.created_by);
+    if (to.length === 0) {
+      return skip(
+        notice.kind === 'access_revoked'
+          ? 'the organization has no active admin with an email address'
+          : "the schedule's creator is no longer an active member with an email address",
+      );
     }
     const org = await this.organizations.getOrganization(job.orgId);
     const details = notice.details as { reason?: string; consecutive_failures?: number };
@@ -118,7 +148,7 @@ export class FailureNoticesService implements OnModuleInit {
       await this.mailer.send({
         noticeId: notice.id,
         kind: notice.kind,
-        to: creator.email,
+        to,
         brandName: org.brand_name?.trim() || org.name,
         scheduleName: schedule.name,
         scheduleId: schedule.id,
@@ -153,7 +183,22 @@ export class FailureNoticesService implements OnModuleInit {
     return { result: 'sent' };
   }
 
-  private async pause(orgId: string, scheduleId: string, failures: number): Promise<boolean> {
+  /** Access notices go to the org's admins (the creator may have left); the rest to the creator. */
+  private async recipientsOf(
+    kind: NoticeKind,
+    orgId: string,
+    creatorId: string,
+  ): Promise<string[]> {
+    if (kind === 'access_revoked') {
+      return (await this.members.findActiveAdmins(orgId)).flatMap((m) =>
+        m.email ? [m.email] : [],
+      );
+    }
+    const creator = await this.members.findByUserId(orgId, creatorId);
+    return creator?.is_active && creator.email ? [creator.email] : [];
+  }
+
+  private async pause(orgId: string, scheduleId: string, why: string): Promise<boolean> {
     const schedule = await this.schedules.findOne(orgId, scheduleId);
     if (!schedule || schedule.status !== 'active') return false;
     try {
@@ -161,7 +206,7 @@ export class FailureNoticesService implements OnModuleInit {
         { ...systemActor(orgId), userId: 'system:auto-pause' },
         scheduleId,
       );
-      this.logger.warn(`paused schedule ${scheduleId}: its last ${failures} runs all failed`);
+      this.logger.warn(`paused schedule ${scheduleId}: ${why}`);
       return true;
     } catch (error) {
       this.logger.warn(`could not auto-pause schedule ${scheduleId}: ${(error as Error).message}`);

@@ -3,7 +3,9 @@ import { PermanentGenerationError } from 'src/modules/generators/generation.erro
 import type { ReportGenerator } from 'src/modules/generators/report-generator';
 import type { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
 import type { JobAttempt } from 'src/queue/job-attempt';
+import type { ScheduleAccessPolicy } from 'src/modules/schedules/schedule-access.policy';
 import {
+  FakeAccessPolicy,
   FakeEventBus,
   FakeExecutionStore,
   FakeLiveEvents,
@@ -28,6 +30,7 @@ function setup(limits: { generationTimeoutMs?: number } = {}) {
   const generator = new FakeReportGenerator();
   const bus = new FakeEventBus();
   const live = new FakeLiveEvents();
+  const access = new FakeAccessPolicy();
   const state = store as unknown as ExecutionStateRepository;
   const events = live as unknown as ExecutionEventsService;
   const outcomes = new ExecutionOutcomes(state, bus as unknown as DomainEventBus, events);
@@ -35,6 +38,7 @@ function setup(limits: { generationTimeoutMs?: number } = {}) {
     state,
     outcomes,
     schedules as unknown as SchedulesRepository,
+    access as unknown as ScheduleAccessPolicy,
     generator as unknown as ReportGenerator,
     events,
     fakeConfig(limits),
@@ -48,7 +52,7 @@ function setup(limits: { generationTimeoutMs?: number } = {}) {
     const e = store.add({ scheduled_report_id: s.id, ...run });
     return { schedule: s, execution: e, job: { executionId: e.id, orgId: ORG } };
   };
-  return { service, store, schedules, generator, bus, live, pendingRun };
+  return { service, store, schedules, generator, bus, live, access, pendingRun };
 }
 
 describe('ReportGenerationService', () => {
@@ -171,6 +175,24 @@ describe('ReportGenerationService', () => {
         });
       },
     );
+
+    it('refuses a run whose creator lost the right to it: failed for good, with the reason in its event', async () => {
+      const { service, store, generator, access, pendingRun } = setup();
+      const { execution, job } = pendingRun();
+      access.creator = 'its creator u-owner was deactivated';
+
+      expect(await service.generate(job, FIRST)).toEqual({
+        result: 'failed',
+        reason: 'not generated: its creator u-owner was deactivated',
+      });
+      expect(generator.calls).toHaveLength(0);
+      expect(store.get(execution.id).status).toBe('failed');
+      // Subscribers pause the schedule and tell the admins, instead of mailing the creator.
+      expect(store.events[0]).toMatchObject({
+        type: 'execution.failed',
+        payload: { access_revoked: 'its creator u-owner was deactivated', skipped_reason: null },
+      });
+    });
 
     it('generates a manual run of a paused schedule (run now is explicit)', async () => {
       const { service, generator, pendingRun } = setup();

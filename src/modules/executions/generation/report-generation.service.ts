@@ -5,6 +5,7 @@ import { AppConfigService } from 'src/config/app-config.service';
 import { PermanentGenerationError } from 'src/modules/generators/generation.errors';
 import { GeneratedReport, ReportGenerator } from 'src/modules/generators/report-generator';
 import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
+import { ScheduleAccessPolicy } from 'src/modules/schedules/schedule-access.policy';
 import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
 import { JobAttempt, retriesLeft } from 'src/queue/job-attempt';
 import { GenerateReportJob } from 'src/queue/queue.constants';
@@ -33,6 +34,7 @@ export class ReportGenerationService {
     private readonly state: ExecutionStateRepository,
     private readonly outcomes: ExecutionOutcomes,
     private readonly schedules: SchedulesRepository,
+    private readonly access: ScheduleAccessPolicy,
     private readonly generator: ReportGenerator,
     private readonly events: ExecutionEventsService,
     private readonly config: AppConfigService,
@@ -56,6 +58,13 @@ export class ReportGenerationService {
       const reason = schedule?.deleted_at || !schedule ? DELETED : PAUSED;
       await this.outcomes.fail(execution, leaseId, reason, { skipped_reason: reason });
       return { result: 'skipped', reason };
+    }
+    // Access is checked now, not only when the schedule was saved: people leave, lose rights.
+    const revoked = await this.access.creatorProblem(schedule);
+    if (revoked) {
+      const reason = `not generated: ${revoked}`;
+      await this.outcomes.fail(execution, leaseId, reason, { access_revoked: revoked });
+      return { result: 'failed', reason };
     }
     const started = performance.now();
     let report: GeneratedReport;

@@ -45,6 +45,10 @@ export class Member {
   @Column('boolean', { default: true })
   is_active: boolean;
 
+  /** When an admin deactivated the member: tokens issued before it are refused. */
+  @Column('timestamptz', { nullable: true })
+  deactivated_at: Date | null;
+
   @Column('timestamptz', { default: () => 'now()' })
   last_seen_at: Date;
 
