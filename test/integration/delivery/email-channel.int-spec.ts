@@ -176,7 +176,7 @@ describe('EmailChannel against a real SMTP server', () => {
     const sent = await moduleRef.get(NoticeMailer).send({
       noticeId,
       kind: 'delivery_failed',
-      to: 'owner@example.com',
+      to: ['owner@example.com'],
       brandName: 'Acme Billing',
       scheduleName: 'Weekly <invoices>',
       scheduleId: 's-1',
@@ -190,8 +190,8 @@ describe('EmailChannel against a real SMTP server', () => {
       historyUrl: 'https://reports.example/api/scheduled-reports/s-1/executions',
     });
     const [message] = await inbox.waitForMessages(1);
-    expect(sent).toEqual({ message_id: `<notice-${noticeId}@reports.example>` });
-    expect(message.parsed.messageId).toBe(sent.message_id);
+    expect(sent).toEqual({ message_ids: [`<notice-${noticeId}@reports.example>`] });
+    expect(message.parsed.messageId).toBe(sent.message_ids[0]);
     expect(message.envelope.to).toEqual(['owner@example.com']);
     expect(message.parsed.subject).toBe('Report not delivered: Weekly <invoices>');
     expect(message.parsed.text).toContain('- eve@example.com: SMTP 550 5.1.1 mailbox unavailable');
@@ -201,5 +201,29 @@ describe('EmailChannel against a real SMTP server', () => {
     );
     expect(message.parsed.html).toContain('Weekly &lt;invoices&gt;');
     expect(headerValues(message, 'List-Unsubscribe')).toEqual([]);
+  });
+
+  it('sends an access notice to each admin as a message of its own, each with a stable id', async () => {
+    const noticeId = randomUUID();
+    const sent = await moduleRef.get(NoticeMailer).send({
+      noticeId,
+      kind: 'access_revoked',
+      to: ['ada@example.com', 'bob@example.com'],
+      brandName: 'Acme Billing',
+      scheduleName: 'Weekly invoices',
+      scheduleId: 's-1',
+      executionId: 'e-1',
+      scheduledFor: new Date('2026-11-09T08:00:00Z'),
+      timezone: 'UTC',
+      reason: 'its creator u-1 was deactivated',
+      historyUrl: 'https://reports.example/api/scheduled-reports/s-1/executions',
+    });
+    const messages = await inbox.waitForMessages(2);
+    expect(messages.map((m) => m.envelope.to)).toEqual([['ada@example.com'], ['bob@example.com']]);
+    expect(messages.map((m) => m.parsed.messageId)).toEqual(sent.message_ids);
+    expect(new Set(sent.message_ids).size).toBe(2);
+    expect(messages[0].parsed.subject).toBe('Schedule paused, access revoked: Weekly invoices');
+    expect(messages[0].parsed.text).toContain('its creator u-1 was deactivated');
+    expect(messages[0].parsed.text).toContain('as an administrator of Acme Billing');
   });
 });
