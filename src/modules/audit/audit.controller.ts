@@ -3,9 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from 'src/common/auth/actor';
 import { CurrentActor, RequireRole } from 'src/common/auth/auth.decorators';
 import { ApiErrors } from 'src/common/http/api-errors.decorator';
-import { PaginatedResponseDto } from 'src/common/http/paginated-response.dto';
 import { AuditService } from './audit.service';
-import { AuditLogDto } from './dto/audit-log.dto';
+import { AuditLogPageDto } from './dto/audit-log.dto';
 import { AuditLogQueryDto } from './dto/audit-log-query.dto';
 
 @ApiTags('admin')
@@ -15,8 +14,13 @@ export class AuditController {
 
   @Get()
   @RequireRole('admin')
-  @ApiOperation({ summary: "The organization's audit trail, newest first" })
-  @ApiOkResponse({ type: PaginatedResponseDto(AuditLogDto) })
+  @ApiOperation({
+    summary: "The organization's audit trail, newest first",
+    description:
+      'Follow `next_cursor` (as `?cursor=`, with the same filters) until it is null. Without a ' +
+      'cursor the answer also has `page` and `total`, for clients of the older offset paging.',
+  })
+  @ApiOkResponse({ type: AuditLogPageDto })
   @ApiErrors(400)
   list(@CurrentActor() actor: Actor, @Query() query: AuditLogQueryDto) {
     return this.audit.list(
@@ -28,8 +32,7 @@ export class AuditController {
         from: query.from ? new Date(query.from) : undefined,
         to: query.to ? new Date(query.to) : undefined,
       },
-      query.page,
-      query.limit,
+      { cursor: query.cursor, page: query.page, limit: query.limit },
     );
   }
 }

@@ -1,9 +1,39 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { IsInstant } from 'src/common/http/is-instant.decorator';
-import { PaginationQueryDto } from 'src/common/http/pagination-query.dto';
 
-export class AuditLogQueryDto extends PaginationQueryDto {
+export class AuditLogQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'The `next_cursor` of the previous page (opaque). Pass the same filters with it; not with `page`',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    default: 1,
+    example: 1,
+    deprecated: true,
+    description: 'Offset paging, kept for older clients: slower on deep pages; prefer `cursor`',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, example: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+
   @ApiPropertyOptional({ example: 'auth0|u-123', description: 'User id of the actor' })
   @IsOptional()
   @IsString()

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class AuditLogDto {
   @ApiProperty({ example: '7c9e6679-7425-40de-944b-e07fc1f90ae7' })
@@ -24,4 +24,33 @@ export class AuditLogDto {
 
   @ApiProperty({ example: '2026-11-28T09:00:00.000Z' })
   created_at: string;
+}
+
+/** A page of the trail, newest first. */
+export class AuditLogPageDto {
+  @ApiProperty({ type: AuditLogDto, isArray: true })
+  data: AuditLogDto[];
+
+  @ApiProperty({ example: 20 })
+  limit: number;
+
+  @ApiProperty({
+    example: 'WyJ2MSIsIjIwMjYtMTEtMjhUMDk6MDA6MDAuMTIzNDU2WiIsIjdjOWUuLi4iXQ',
+    nullable: true,
+    type: String,
+    description: 'Pass as `?cursor=` for the next (older) page; null on the last page',
+  })
+  next_cursor: string | null;
+
+  @ApiPropertyOptional({
+    example: 1,
+    description: 'Only without `cursor`: the page number asked for (deprecated)',
+  })
+  page?: number;
+
+  @ApiPropertyOptional({
+    example: 42,
+    description: 'Only without `cursor`: entries matching the filters (deprecated; costs a count)',
+  })
+  total?: number;
 }

@@ -8,10 +8,25 @@ import {
   PrimaryGeneratedColumn,
 } from 'typeorm';
 
-/** An append-only record of who did what to which resource. */
+/**
+ * An append-only record of who did what to which resource. A trigger refuses UPDATE, DELETE and
+ * TRUNCATE outside AuditRepository's gated erasure and retention methods (docs/security/audit.md).
+ */
 @Entity('audit_logs')
-@Index('audit_logs_organization_id_created_at_idx', ['organization_id', 'created_at'])
-@Index('audit_logs_organization_id_resource_id_idx', ['organization_id', 'resource_id'])
+// Keyset pages, newest first: (org, [filter column,] created_at, id) scanned backwards.
+@Index('audit_logs_org_created_at_id_idx', ['organization_id', 'created_at', 'id'])
+@Index('audit_logs_org_actor_created_at_id_idx', ['organization_id', 'actor', 'created_at', 'id'])
+@Index('audit_logs_org_action_created_at_id_idx', ['organization_id', 'action', 'created_at', 'id'])
+@Index('audit_logs_org_resource_id_created_at_id_idx', [
+  'organization_id',
+  'resource_id',
+  'created_at',
+  'id',
+])
+@Index('audit_logs_dedupe_key_key', ['organization_id', 'dedupe_key'], {
+  unique: true,
+  where: '"dedupe_key" IS NOT NULL',
+})
 export class AuditLog {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -43,8 +58,13 @@ export class AuditLog {
   @Column('jsonb', { default: () => "'{}'" })
   details: Record<string, unknown>;
 
+  /** The server-generated id of the HTTP request, when there was one. */
   @Column('text', { nullable: true })
   request_id: string | null;
+
+  /** Set for an event that must be recorded once however many requests observe it. */
+  @Column('text', { nullable: true })
+  dedupe_key: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   created_at: Date;
