@@ -3,10 +3,12 @@ import { Actor } from 'src/common/auth/actor';
 import { NotFoundError } from 'src/common/errors/domain-error';
 import { ErrorCode } from 'src/common/errors/error-codes';
 import { Paginated, paginated } from 'src/common/http/paginated-response.dto';
+import { jsonEqual } from 'src/common/json-equal';
 import { AuditService } from 'src/modules/audit/audit.service';
 import { MemberDto } from './dto/member.dto';
 import { OrganizationSettingsDto } from './dto/organization-settings.dto';
 import { UpdateOrganizationSettingsDto } from './dto/update-organization-settings.dto';
+import { Member } from './entities/member.entity';
 import { Organization } from './entities/organization.entity';
 import { toMemberDto } from './member.mapper';
 import { MembersRepository } from './members.repository';
@@ -23,8 +25,10 @@ export class OrganizationsService {
     private readonly audit: AuditService,
   ) {}
 
-  provisionMember(claims: MemberClaims): Promise<void> {
-    return this.organizations.provisionMember(claims);
+  async provisionMember(claims: MemberClaims): Promise<void> {
+    const stored = await this.storedAccess(claims); // for the audit block below
+    await this.organizations.provisionMember(claims);
+    await this.auditProvisioning(claims, stored);
   }
 
   /** The organization row; it exists once any member has authenticated. */
@@ -68,4 +72,54 @@ export class OrganizationsService {
     const { rows, total } = await this.members.list(actor.orgId, page, limit, q);
     return paginated(rows.map(toMemberDto), page, limit, total);
   }
+
+  // ---- Audit of provisioning: kept apart from the provisioning rules above. ----
+  // A member's first token is `member.provisioned`; a returning member whose roles or
+  // permissions differ from the stored ones is `member.roles_changed` (before/after). Keyed by
+  // the member's row and its stored version, so parallel requests carrying the same news
+  // record it once.
+
+  private storedAccess(claims: MemberClaims): Promise<Member | null> {
+    return this.members.findByUserId(claims.orgId, claims.userId);
+  }
+
+  private async auditProvisioning(claims: MemberClaims, stored: Member | null): Promise<void> {
+    const after = { roles: [...claims.roles].sort(), permissions: [...claims.permissions].sort() };
+    if (stored && jsonEqual(accessOf(stored), after)) return;
+    const member = stored ?? (await this.storedAccess(claims));
+    if (!member) return;
+    const actor = {
+      userId: claims.userId,
+      orgId: claims.orgId,
+      roles: claims.roles,
+      permissions: claims.permissions,
+    };
+    if (!stored) {
+      await this.audit.recordOnce(
+        actor,
+        {
+          action: 'member.provisioned',
+          resourceType: 'member',
+          resourceId: member.id,
+          details: { ...after, email: member.email, display_name: member.name },
+        },
+        `member.provisioned:${member.id}`,
+      );
+      return;
+    }
+    await this.audit.recordOnce(
+      actor,
+      {
+        action: 'member.roles_changed',
+        resourceType: 'member',
+        resourceId: member.id,
+        details: { before: accessOf(stored), after },
+      },
+      `member.roles_changed:${member.id}:${stored.updated_at.toISOString()}:${JSON.stringify(after)}`,
+    );
+  }
+}
+
+function accessOf(member: Member): { roles: string[]; permissions: string[] } {
+  return { roles: [...member.roles].sort(), permissions: [...member.permissions].sort() };
 }
