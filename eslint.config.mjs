@@ -16,7 +16,7 @@ const MODULE_LAYERS = [
   ['schedules'],
   ['executions'],
   ['delivery'],
-  ['scheduler'],
+  ['scheduler', 'privacy'],
 ];
 /** Below every module: they import no module (entities.ts, the composition root, excepted). */
 const FOUNDATION = ['domain', 'common', 'config', 'queue', 'database'];

@@ -14,6 +14,7 @@ import { GeneratorsModule } from 'src/modules/generators/generators.module';
 import { HealthModule } from 'src/modules/health/health.module';
 import { MetricsModule } from 'src/modules/metrics/metrics.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
+import { PrivacyModule } from 'src/modules/privacy/privacy.module';
 import { SchedulerModule } from 'src/modules/scheduler/scheduler.module';
 import { SchedulesModule } from 'src/modules/schedules/schedules.module';
 import { QueueModule } from 'src/queue/queue.module';
@@ -29,6 +30,7 @@ const API = [
   SchedulesModule,
   ExecutionsModule,
   DeliveryApiModule,
+  PrivacyModule,
 ];
 const SCHEDULER = [SchedulerModule];
 const WORKER = [GenerationWorkerModule, DeliveryWorkerModule];

@@ -2,12 +2,15 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock } from 'src/common/clock';
 import { AuditModule } from 'src/modules/audit/audit.module';
+import { OutboxModule } from 'src/modules/outbox/outbox.module';
 import { AdminIntegrationsController } from './admin-integrations.controller';
+import { AdminMembersController } from './admin-members.controller';
 import { AdminSettingsController } from './admin-settings.controller';
 import { Member } from './entities/member.entity';
 import { Organization } from './entities/organization.entity';
 import { IntegrationsRepository } from './integrations.repository';
 import { IntegrationsService } from './integrations.service';
+import { MemberLifecycleService } from './member-lifecycle.service';
 import { MembersController } from './members.controller';
 import { MembersRepository } from './members.repository';
 import { OrganizationSecretsService } from './organization-secrets.service';
@@ -15,8 +18,13 @@ import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Organization, Member]), AuditModule],
-  controllers: [MembersController, AdminSettingsController, AdminIntegrationsController],
+  imports: [TypeOrmModule.forFeature([Organization, Member]), AuditModule, OutboxModule],
+  controllers: [
+    MembersController,
+    AdminSettingsController,
+    AdminIntegrationsController,
+    AdminMembersController,
+  ],
   providers: [
     OrganizationsRepository,
     MembersRepository,
@@ -24,6 +32,7 @@ import { OrganizationsService } from './organizations.service';
     OrganizationSecretsService,
     IntegrationsRepository,
     IntegrationsService,
+    MemberLifecycleService,
     Clock,
   ],
   exports: [OrganizationsService, MembersRepository, OrganizationSecretsService],

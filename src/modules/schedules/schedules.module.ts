@@ -4,9 +4,12 @@ import { Clock } from 'src/common/clock';
 import { AuditModule } from 'src/modules/audit/audit.module';
 import { GeneratorsModule } from 'src/modules/generators/generators.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
+import { OutboxModule } from 'src/modules/outbox/outbox.module';
 import { ScheduledReport } from './entities/scheduled-report.entity';
+import { MemberDeparturesService } from './member-departures.service';
 import { RecipientsValidator } from './recipients.validator';
 import { ScheduleAccessPolicy } from './schedule-access.policy';
+import { ScheduleRecipientsRepository } from './schedule-recipients.repository';
 import { ScheduleInputValidator } from './schedule-input.validator';
 import { ScheduledReportsController } from './scheduled-reports.controller';
 import { SchedulesRepository } from './schedules.repository';
@@ -18,6 +21,7 @@ import { SchedulesService } from './schedules.service';
     OrganizationsModule,
     GeneratorsModule,
     AuditModule,
+    OutboxModule,
   ],
   controllers: [ScheduledReportsController],
   providers: [
@@ -26,6 +30,8 @@ import { SchedulesService } from './schedules.service';
     ScheduleInputValidator,
     RecipientsValidator,
     ScheduleAccessPolicy,
+    ScheduleRecipientsRepository,
+    MemberDeparturesService,
     Clock,
   ],
   exports: [SchedulesService, SchedulesRepository, ScheduleAccessPolicy],
