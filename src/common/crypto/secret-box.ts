@@ -1,11 +1,11 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { KeyRing, LEGACY_KEY_ID } from './key-ring';
 
-const VERSION = 'v1';
+const VERSION = 'v2';
+/** Sealed before the key ring: no key id, sealed with APP_SECRET, which is `k0` now. */
+const LEGACY_VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-// A fixed salt is fine for HKDF when the input key is already secret; it only separates this
-// derivation from any other use of APP_SECRET (link signing, unsubscribe tokens).
-const SALT = 'scheduled-reports/secret-box';
 
 /** A sealed value could not be opened: tampered with, truncated, or sealed under another key. */
 export class SecretBoxError extends Error {
@@ -15,48 +15,58 @@ export class SecretBoxError extends Error {
   }
 }
 
+interface Parsed {
+  keyId: string;
+  iv: Buffer;
+  tag: Buffer;
+  ciphertext: Buffer;
+}
+
 /**
  * AES-256-GCM for short secrets kept in the database (Slack tokens, webhook secrets).
- * The key is derived from APP_SECRET by HKDF-SHA256 with a purpose string, so a value sealed for
- * one purpose never opens as another. `associatedData` (e.g. the organization id) binds a value
- * to its row: a sealed token copied into another organization's row does not open there.
+ * The key is the `secret-box` subkey (HKDF-SHA256) of a ring key for one purpose, so a value
+ * sealed for one purpose never opens as another. `associatedData` (e.g. the organization id)
+ * binds a value to its row: a sealed token copied into another organization's row does not open
+ * there.
  *
- * Format: `v1.<iv>.<tag>.<ciphertext>`, each part base64url.
+ * Format: `v2.<key id>.<iv>.<tag>.<ciphertext>`, the last three base64url. The current key seals;
+ * a value opens with the key it names, as long as that key is in the ring. `v1.<iv>.<tag>.<ct>`
+ * values (sealed before key ids) open with `k0`.
  */
 export class SecretBox {
-  private readonly key: Buffer;
-
-  constructor(appSecret: string, purpose: string) {
-    if (!appSecret) throw new Error('SecretBox needs a non-empty app secret');
+  constructor(
+    private readonly ring: KeyRing,
+    private readonly purpose: string,
+  ) {
     if (!purpose) throw new Error('SecretBox needs a purpose');
-    this.key = Buffer.from(hkdfSync('sha256', appSecret, SALT, `secret-box:${purpose}`, 32));
   }
 
   seal(plaintext: string, associatedData = ''): string {
+    const keyId = this.ring.currentId;
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    const cipher = createCipheriv('aes-256-gcm', this.key(keyId), iv, {
+      authTagLength: TAG_BYTES,
+    });
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [VERSION, iv, cipher.getAuthTag(), ciphertext]
-      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
-      .join('.');
+    return [
+      VERSION,
+      keyId,
+      ...[iv, cipher.getAuthTag(), ciphertext].map((b) => b.toString('base64url')),
+    ].join('.');
   }
 
   /** The plaintext; throws SecretBoxError when the value is malformed or fails authentication. */
   open(sealed: string, associatedData = ''): string {
-    const parts = sealed.split('.');
-    if (parts.length !== 4) throw new SecretBoxError('sealed secret is malformed');
-    const [version, ivText, tagText, ciphertextText] = parts;
-    if (version !== VERSION) {
-      throw new SecretBoxError(`sealed secret has unknown version ${JSON.stringify(version)}`);
+    const { keyId, iv, tag, ciphertext } = parse(sealed);
+    if (!this.ring.has(keyId)) {
+      throw new SecretBoxError(
+        `sealed secret names key '${keyId}', which is not in the key ring (APP_SECRETS)`,
+      );
     }
-    const iv = decodePart(ivText);
-    const tag = decodePart(tagText);
-    const ciphertext = decodePart(ciphertextText);
-    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
-      throw new SecretBoxError('sealed secret is malformed');
-    }
-    const decipher = createDecipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv('aes-256-gcm', this.key(keyId), iv, {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
     decipher.setAuthTag(tag);
     try {
@@ -64,10 +74,49 @@ export class SecretBox {
     } catch {
       // GCM says only "unable to authenticate"; name the likely causes for the operator.
       throw new SecretBoxError(
-        'sealed secret failed authentication (tampered with, or sealed with another APP_SECRET)',
+        `sealed secret failed authentication (tampered with, or key '${keyId}' is not the secret it was sealed with)`,
       );
     }
   }
+
+  /** The id of the key a value was sealed with (`k0` for v1 values); throws when malformed. */
+  keyIdOf(sealed: string): string {
+    return parse(sealed).keyId;
+  }
+
+  /** Whether the value is sealed with the current key (a re-seal would change nothing). */
+  isCurrent(sealed: string): boolean {
+    return this.keyIdOf(sealed) === this.ring.currentId;
+  }
+
+  private key(keyId: string): Buffer {
+    return this.ring.subkey(keyId, 'secret-box', this.purpose) as Buffer;
+  }
+}
+
+function parse(sealed: string): Parsed {
+  const parts = sealed.split('.');
+  const version = parts[0];
+  let keyId: string;
+  let rest: string[];
+  if (version === VERSION && parts.length === 5) {
+    keyId = parts[1];
+    rest = parts.slice(2);
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(keyId))
+      throw new SecretBoxError('sealed secret is malformed');
+  } else if (version === LEGACY_VERSION && parts.length === 4) {
+    keyId = LEGACY_KEY_ID;
+    rest = parts.slice(1);
+  } else if (version === VERSION || version === LEGACY_VERSION || parts.length < 4) {
+    throw new SecretBoxError('sealed secret is malformed');
+  } else {
+    throw new SecretBoxError(`sealed secret has unknown version ${JSON.stringify(version)}`);
+  }
+  const [iv, tag, ciphertext] = rest.map(decodePart);
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
+    throw new SecretBoxError('sealed secret is malformed');
+  }
+  return { keyId, iv, tag, ciphertext };
 }
 
 function decodePart(text: string): Buffer {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
+import { KeyRing } from 'src/common/crypto/key-ring';
 import { AppConfigService } from 'src/config/app-config.service';
 import { ReportExecution } from 'src/modules/executions/entities/report-execution.entity';
 import { contentTypeOf, downloadFileName } from 'src/modules/executions/execution-file-name';
@@ -39,7 +40,9 @@ export class DeliveryContextFactory {
     private readonly clock: Clock,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
   ) {
-    this.links = new DownloadLinkSigner(config.values.appSecret);
+    this.links = new DownloadLinkSigner(new KeyRing(config.values.appKeys), () =>
+      clock.now().getTime(),
+    );
   }
 
   build(parts: ContextParts, channel: Pick<DeliveryChannel, 'offersUnsubscribe'>): DeliveryContext {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { Actor } from 'src/common/auth/actor';
 import { Clock } from 'src/common/clock';
+import { KeyRing } from 'src/common/crypto/key-ring';
 import { DomainError, NotFoundError } from 'src/common/errors/domain-error';
 import { ErrorCode } from 'src/common/errors/error-codes';
 import { AppConfigService } from 'src/config/app-config.service';
@@ -37,7 +38,9 @@ export class DownloadsService {
     private readonly clock: Clock,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
   ) {
-    this.signer = new DownloadLinkSigner(config.values.appSecret);
+    this.signer = new DownloadLinkSigner(new KeyRing(config.values.appKeys), () =>
+      clock.now().getTime(),
+    );
   }
 
   async openForActor(actor: Actor, id: string): Promise<FileDownload> {

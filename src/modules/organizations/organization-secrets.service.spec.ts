@@ -1,3 +1,4 @@
+import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { AppConfigService } from 'src/config/app-config.service';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
@@ -6,7 +7,10 @@ import {
   WEBHOOK_SECRET_GRACE_MS,
 } from 'src/modules/organizations/organization-secrets.service';
 
-const config = (appSecret: string) => ({ values: { appSecret } }) as unknown as AppConfigService;
+type Key = { id: string; secret: string };
+const OLD: Key = { id: 'k0', secret: 'unit-test-app-secret-0123456789' };
+const NEW: Key = { id: 'k1', secret: 'unit-test-next-secret-012345678' };
+const config = (...appKeys: Key[]) => ({ values: { appKeys } }) as unknown as AppConfigService;
 
 function org(overrides: Partial<Organization> = {}): Organization {
   return {
@@ -20,7 +24,7 @@ function org(overrides: Partial<Organization> = {}): Organization {
 }
 
 describe('OrganizationSecretsService', () => {
-  const secrets = new OrganizationSecretsService(config('unit-test-app-secret-0123456789'));
+  const secrets = new OrganizationSecretsService(config(OLD));
   const now = new Date('2026-11-28T12:00:00Z');
 
   beforeEach(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
@@ -49,10 +53,25 @@ describe('OrganizationSecretsService', () => {
       );
     });
 
-    it('treats a token sealed under another APP_SECRET as not configured', () => {
-      const other = new OrganizationSecretsService(config('another-app-secret-0123456789'));
+    it('treats a token sealed under another secret of the same key id as not configured', () => {
+      const other = new OrganizationSecretsService(
+        config({ id: 'k0', secret: 'another-app-secret-0123456789' }),
+      );
       const sealed = other.sealSlackIntegration(org().id, 'xoxb-1-2-abcd', now);
       expect(secrets.slackBotToken(org({ slack_bot_token_encrypted: sealed }))).toBeNull();
+    });
+
+    it('reads a token sealed with the old key after a new key is put first', () => {
+      const sealed = secrets.sealSlackIntegration(org().id, 'xoxb-1-2-abcd', now);
+      const rotated = new OrganizationSecretsService(config(NEW, OLD));
+      expect(rotated.slackBotToken(org({ slack_bot_token_encrypted: sealed }))).toBe(
+        'xoxb-1-2-abcd',
+      );
+      const withoutOld = new OrganizationSecretsService(config(NEW));
+      expect(withoutOld.slackBotToken(org({ slack_bot_token_encrypted: sealed }))).toBeNull();
+      expect(Logger.prototype.error).toHaveBeenCalledWith(
+        expect.stringMatching(/key 'k0', which is not in the key ring/),
+      );
     });
   });
 
@@ -111,4 +130,69 @@ describe('OrganizationSecretsService', () => {
       expect(Logger.prototype.error).toHaveBeenCalled();
     });
   });
+
+  describe('re-seal for a key rotation', () => {
+    const rotated = new OrganizationSecretsService(config(NEW, OLD));
+    const onlyNew = new OrganizationSecretsService(config(NEW));
+    const id = org().id;
+
+    it('seals again with the new first key every value under an older key, unchanged inside', () => {
+      const stored = org({
+        slack_bot_token_encrypted: secrets.sealSlackIntegration(id, 'xoxb-1-2-abcd', now),
+        webhook_secret: secrets.sealWebhookSecret(id, 'whsec_current'),
+        webhook_secret_previous: secrets.sealWebhookSecret(id, 'whsec_previous'),
+        webhook_secret_rotated_at: now,
+      });
+      const plan = rotated.resealPlan(stored);
+      expect(plan.unreadable).toEqual([]);
+      expect(plan.changes.map((c) => c.field)).toEqual([
+        'slack_bot_token_encrypted',
+        'webhook_secret',
+        'webhook_secret_previous',
+      ]);
+      const resealed = org({
+        ...stored,
+        ...Object.fromEntries(plan.changes.map((c) => [c.field, c.to])),
+      });
+      for (const c of plan.changes) expect(c.from).toBe(stored[c.field]);
+      // The old key can leave the ring now.
+      expect(onlyNew.slackIntegration(resealed)).toEqual({
+        token: 'xoxb-1-2-abcd',
+        updatedAt: now,
+      });
+      expect(onlyNew.webhookSecrets(resealed, now)).toEqual(['whsec_current', 'whsec_previous']);
+      expect(rotated.resealPlan(resealed)).toEqual({ changes: [], unreadable: [] });
+    });
+
+    it('re-seals values sealed before key ids (v1, with k0)', () => {
+      const v1 = legacySeal(OLD.secret, 'organization.webhook_secret', 'whsec_old', id);
+      const plan = rotated.resealPlan(org({ webhook_secret: v1 }));
+      expect(plan.changes).toHaveLength(1);
+      expect(plan.changes[0].to).toMatch(/^v2\.k1\./);
+      expect(onlyNew.webhookSecrets(org({ webhook_secret: plan.changes[0].to }), now)).toEqual([
+        'whsec_old',
+      ]);
+    });
+
+    it('leaves values it cannot open as they are, and names them', () => {
+      const plan = rotated.resealPlan(
+        org({ webhook_secret: 'v1.tampered.value.here', slack_bot_token_encrypted: null }),
+      );
+      expect(plan).toEqual({ changes: [], unreadable: ['webhook_secret'] });
+    });
+  });
 });
+
+/** A value as sealed before the key ring: `v1`, no key id, keyed by APP_SECRET. */
+function legacySeal(appSecret: string, purpose: string, plaintext: string, ad: string): string {
+  const key = Buffer.from(
+    hkdfSync('sha256', appSecret, 'scheduled-reports/secret-box', `secret-box:${purpose}`, 32),
+  );
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+  cipher.setAAD(Buffer.from(ad, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return ['v1', iv, cipher.getAuthTag(), ciphertext]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
+}

@@ -1,10 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { KeyRing } from 'src/common/crypto/key-ring';
 import { SecretBox, SecretBoxError } from 'src/common/crypto/secret-box';
 import { AppConfigService } from 'src/config/app-config.service';
 import { Organization } from './entities/organization.entity';
 
 /** How long the previous webhook secret keeps signing after a rotation. */
 export const WEBHOOK_SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
+
+/** The columns of `organizations` that hold sealed values. */
+export const SEALED_FIELDS = [
+  'slack_bot_token_encrypted',
+  'webhook_secret',
+  'webhook_secret_previous',
+] as const;
+export type SealedField = (typeof SEALED_FIELDS)[number];
+
+/** What a re-seal would write: each value not under the current key, sealed again with it. */
+export interface ResealPlan {
+  changes: { field: SealedField; from: string; to: string }[];
+  /** Values that open with no key of the ring (or are malformed): left as they are. */
+  unreadable: SealedField[];
+}
 
 /** The org's Slack bot token and when an admin set it. */
 export interface SlackIntegration {
@@ -24,8 +40,9 @@ export class OrganizationSecretsService {
   private readonly webhookBox: SecretBox;
 
   constructor(config: AppConfigService) {
-    this.slackBox = new SecretBox(config.values.appSecret, 'organization.slack_bot_token');
-    this.webhookBox = new SecretBox(config.values.appSecret, 'organization.webhook_secret');
+    const ring = new KeyRing(config.values.appKeys);
+    this.slackBox = new SecretBox(ring, 'organization.slack_bot_token');
+    this.webhookBox = new SecretBox(ring, 'organization.webhook_secret');
   }
 
   /** The decrypted Slack bot token, or null when none is configured (or it cannot be read). */
@@ -82,9 +99,31 @@ export class OrganizationSecretsService {
   }
 
   /**
-   * An unreadable value (APP_SECRET changed, row edited by hand) counts as absent rather than
-   * throwing: every delivery builds its context with these, and a broken Slack token must not
-   * stop the org's emails. The log names the org; an admin fixes it by setting the secret again.
+   * For a key rotation (`npm run keys:reseal`): every sealed value of the org that names another
+   * key than the current one, opened with that key and sealed again with the current one, so the
+   * old key can leave the ring. The plaintext does not change, nor does anything else in the row.
+   */
+  resealPlan(org: Organization): ResealPlan {
+    const plan: ResealPlan = { changes: [], unreadable: [] };
+    for (const field of SEALED_FIELDS) {
+      const sealed = org[field];
+      if (!sealed) continue;
+      const box = field === 'slack_bot_token_encrypted' ? this.slackBox : this.webhookBox;
+      try {
+        if (box.isCurrent(sealed)) continue;
+        plan.changes.push({ field, from: sealed, to: box.seal(box.open(sealed, org.id), org.id) });
+      } catch (error) {
+        if (!(error instanceof SecretBoxError)) throw error;
+        plan.unreadable.push(field);
+      }
+    }
+    return plan;
+  }
+
+  /**
+   * An unreadable value (its key left the ring or changed, row edited by hand) counts as absent
+   * rather than throwing: every delivery builds its context with these, and a broken Slack token
+   * must not stop the org's emails. The log names the org; an admin fixes it by setting the secret again.
    */
   private tryOpen(box: SecretBox, org: Organization, sealed: string, what: string): string | null {
     try {

@@ -1,5 +1,6 @@
-import { RECIPIENT_TYPES, RecipientType, TOKEN_PURPOSES } from 'src/domain/vocabulary';
+import { KeyRing } from 'src/common/crypto/key-ring';
 import { signToken, verifyToken } from 'src/common/crypto/signed-token';
+import { RECIPIENT_TYPES, RecipientType, TOKEN_PURPOSES } from 'src/domain/vocabulary';
 
 /** What an unsubscribe link names: one recipient of one schedule. */
 export interface UnsubscribeGrant {
@@ -13,13 +14,14 @@ const PURPOSE = TOKEN_PURPOSES.unsubscribe;
 
 /**
  * Unsubscribe tokens (`signToken`, purpose-bound, so a download-link token is never accepted
- * here). They do not expire: an unsubscribe link in a year-old message must still work.
+ * here). They do not expire: an unsubscribe link in a year-old message must still work, which is
+ * also why a rotated-out key should stay in the ring for as long as such messages matter.
  */
 export class UnsubscribeTokenSigner {
-  constructor(private readonly secret: string) {}
+  constructor(private readonly ring: KeyRing) {}
 
   sign(grant: UnsubscribeGrant): string {
-    return signToken(this.secret, PURPOSE, {
+    return signToken(this.ring, PURPOSE, {
       o: grant.orgId,
       s: grant.scheduleId,
       t: grant.recipientType,
@@ -29,7 +31,7 @@ export class UnsubscribeTokenSigner {
 
   /** The grant, or null when the token is malformed or its signature does not match. */
   verify(token: string): UnsubscribeGrant | null {
-    const payload = verifyToken(this.secret, PURPOSE, token);
+    const payload = verifyToken(this.ring, PURPOSE, token);
     if (!payload) return null;
     const { o, s, t, v } = payload;
     if (typeof o !== 'string' || typeof s !== 'string' || typeof v !== 'string') return null;

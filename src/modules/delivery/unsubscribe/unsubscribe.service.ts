@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { systemActor } from 'src/common/auth/actor';
+import { KeyRing } from 'src/common/crypto/key-ring';
 import { NotFoundError } from 'src/common/errors/domain-error';
 import { ErrorCode } from 'src/common/errors/error-codes';
 import { AppConfigService } from 'src/config/app-config.service';
@@ -24,7 +25,7 @@ export class UnsubscribeService {
     private readonly audit: AuditService,
     private readonly config: AppConfigService,
   ) {
-    this.signer = new UnsubscribeTokenSigner(config.values.appSecret);
+    this.signer = new UnsubscribeTokenSigner(new KeyRing(config.values.appKeys));
   }
 
   urlFor(grant: UnsubscribeGrant): string {

@@ -1,3 +1,4 @@
+import { KeyRing } from 'src/common/crypto/key-ring';
 import { signToken, verifyToken } from 'src/common/crypto/signed-token';
 import { TOKEN_PURPOSES } from 'src/domain/vocabulary';
 
@@ -7,28 +8,39 @@ export interface DownloadGrant {
   orgId: string;
   /** Unix seconds. */
   expiresAt: number;
+  /**
+   * Unix milliseconds: a revocation of the execution's links covers the links issued up to it.
+   * Null for links minted before links carried it (they count as issued before any revocation).
+   */
+  issuedAt: number | null;
 }
 
 const PURPOSE = TOKEN_PURPOSES.downloadLink;
 
-/** Signs and checks download-link tokens (`signToken`, purpose-bound). */
+/** Signs and checks download-link tokens (`signToken`, purpose-bound, with the ring's key id). */
 export class DownloadLinkSigner {
-  constructor(private readonly secret: string) {}
+  /** `now` stamps the issue time (milliseconds); the caller's clock, so tests can pin it. */
+  constructor(
+    private readonly ring: KeyRing,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  sign(grant: DownloadGrant): string {
-    return signToken(this.secret, PURPOSE, {
+  sign(grant: Omit<DownloadGrant, 'issuedAt'>): string {
+    return signToken(this.ring, PURPOSE, {
       e: grant.executionId,
       o: grant.orgId,
       x: grant.expiresAt,
+      i: this.now(),
     });
   }
 
   /** The grant, or null when the token is malformed or its signature does not match. */
   verify(token: string): DownloadGrant | null {
-    const payload = verifyToken(this.secret, PURPOSE, token);
+    const payload = verifyToken(this.ring, PURPOSE, token);
     if (!payload) return null;
-    const { e, o, x } = payload;
+    const { e, o, x, i } = payload;
     if (typeof e !== 'string' || typeof o !== 'string' || typeof x !== 'number') return null;
-    return { executionId: e, orgId: o, expiresAt: x };
+    if (i !== undefined && typeof i !== 'number') return null;
+    return { executionId: e, orgId: o, expiresAt: x, issuedAt: i ?? null };
   }
 }
