@@ -9,7 +9,9 @@ import { AppConfigService } from 'src/config/app-config.service';
 import { AuditService } from 'src/modules/audit/audit.service';
 import { OrganizationsService } from 'src/modules/organizations/organizations.service';
 import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
+import { SchedulesService } from 'src/modules/schedules/schedules.service';
 import { STORAGE_DRIVER, StorageDriver } from 'src/modules/storage/storage-driver';
+import { LinksRevokedDto } from './dto/links-revoked.dto';
 import { ReportExecution } from './entities/report-execution.entity';
 import { contentTypeOf, downloadFileName } from './execution-file-name';
 import { ExecutionsRepository } from './executions.repository';
@@ -32,6 +34,7 @@ export class DownloadsService {
     private readonly executionsService: ExecutionsService,
     private readonly executions: ExecutionsRepository,
     private readonly schedules: SchedulesRepository,
+    private readonly schedulesService: SchedulesService,
     private readonly organizations: OrganizationsService,
     private readonly audit: AuditService,
     private readonly config: AppConfigService,
@@ -76,7 +79,34 @@ export class DownloadsService {
     };
   }
 
-  /** Tampered or unknown → 404; expired link or deleted file → 410; never the file. */
+  /**
+   * Revokes every signed link of the execution issued up to now (emails, Slack, the API): they
+   * answer 410 from then on; links made later work. Who may change the schedule may do this.
+   */
+  async revokeLinks(actor: Actor, id: string): Promise<LinksRevokedDto> {
+    const execution = await this.executionsService.load(actor, id);
+    const schedule = await this.schedules.findOne(actor.orgId, execution.scheduled_report_id, {
+      withDeleted: true,
+    });
+    // Only admins see a deleted schedule's runs (load), and its links answer 410 already.
+    if (schedule && !schedule.deleted_at) {
+      await this.schedulesService.loadForChange(actor, schedule.id);
+    }
+    const revokedAt = await this.executions.revokeLinks(actor.orgId, id, this.clock.now());
+    if (!revokedAt) throw executionNotFound(id);
+    await this.audit.record(actor, {
+      action: 'download_links.revoked',
+      resourceType: 'report_execution',
+      resourceId: id,
+      details: { links_revoked_at: revokedAt.toISOString() },
+    });
+    return { execution_id: id, links_revoked_at: revokedAt.toISOString() };
+  }
+
+  /**
+   * Tampered, unknown key or unknown execution → 404; expired or revoked link, deleted schedule
+   * or file → 410; never the file.
+   */
   async openByToken(token: string): Promise<FileDownload> {
     const grant = this.signer.verify(token);
     if (!grant) throw linkNotFound();
@@ -85,17 +115,22 @@ export class DownloadsService {
     }
     const execution = await this.executions.findOne(grant.orgId, grant.executionId);
     if (!execution || execution.status !== 'completed' || !execution.file_key) throw linkNotFound();
+    // A link without an issue time predates revocation support, so any revocation covers it.
+    const revokedAt = execution.links_revoked_at?.getTime();
+    if (revokedAt !== undefined && (grant.issuedAt ?? -Infinity) <= revokedAt) {
+      throw new DomainError(ErrorCode.GONE, 'this download link was revoked; ask for a new one');
+    }
     if (execution.file_expired_at) {
       throw new DomainError(ErrorCode.GONE, 'the file was deleted by the retention policy');
     }
     const schedule = await this.schedules.findOne(grant.orgId, execution.scheduled_report_id, {
       withDeleted: true,
     });
-    const file = await this.open(
-      execution,
-      schedule?.name ?? 'report',
-      schedule?.schedule_config.timezone ?? 'UTC',
-    );
+    // Deleting a schedule withdraws what it shared: links in sent messages stop with it.
+    if (!schedule || schedule.deleted_at) {
+      throw new DomainError(ErrorCode.GONE, 'the scheduled report of this file was deleted');
+    }
+    const file = await this.open(execution, schedule.name, schedule.schedule_config.timezone);
     await this.audit.record(
       { userId: 'download-link', orgId: grant.orgId, roles: [], permissions: [] },
       {
@@ -122,6 +157,10 @@ export class DownloadsService {
       contentType: contentTypeOf(key),
     };
   }
+}
+
+function executionNotFound(id: string): NotFoundError {
+  return new NotFoundError(ErrorCode.EXECUTION_NOT_FOUND, `report execution ${id} not found`);
 }
 
 function linkNotFound(): NotFoundError {

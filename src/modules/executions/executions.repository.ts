@@ -97,6 +97,21 @@ export class ExecutionsRepository {
     await this.repo.update({ id, organization_id: orgId }, { file_expired_at: at });
   }
 
+  /**
+   * Revokes the execution's signed links issued up to `at`; a revocation never moves back (two
+   * processes' clocks may differ). The stored instant, or null when no such execution.
+   */
+  async revokeLinks(orgId: string, id: string, at: Date): Promise<Date | null> {
+    const rows: [{ links_revoked_at: Date }[], number] = await this.dataSource.query(
+      `UPDATE report_executions
+          SET links_revoked_at = GREATEST(links_revoked_at, $3::timestamptz), updated_at = now()
+        WHERE id = $1 AND organization_id = $2
+        RETURNING links_revoked_at`,
+      [id, orgId, at],
+    );
+    return rows[0][0]?.links_revoked_at ?? null;
+  }
+
   /** Executions the queue may have lost: pending for a while, or running past any live lock. */
   findPossiblyOrphaned(pendingBefore: Date, runningBefore: Date, limit: number) {
     return this.repo.find({

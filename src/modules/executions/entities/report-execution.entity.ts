@@ -105,6 +105,10 @@ export class ReportExecution {
   @Column('timestamptz', { nullable: true })
   file_expired_at: Date | null;
 
+  /** Signed links of this run issued at or before this instant answer 410 (revoke-links). */
+  @Column('timestamptz', { nullable: true })
+  links_revoked_at: Date | null;
+
   @Column('integer', { nullable: true })
   execution_time_ms: number | null;
 
