@@ -66,7 +66,8 @@ export class SchedulesRepository {
 /** Schedule writes inside one organization's locked transaction. */
 export class SchedulesTx {
   constructor(
-    private readonly manager: EntityManager,
+    /** The transaction itself, for the audit entry that must commit with the change. */
+    readonly manager: EntityManager,
     private readonly orgId: string,
   ) {}
 

@@ -5,7 +5,7 @@ import { jsonEqual } from 'src/common/json-equal';
 import { ConflictError, ForbiddenError, NotFoundError } from 'src/common/errors/domain-error';
 import { ErrorCode } from 'src/common/errors/error-codes';
 import { Paginated, paginated } from 'src/common/http/paginated-response.dto';
-import { AuditService } from 'src/modules/audit/audit.service';
+import { AuditEvent, AuditService } from 'src/modules/audit/audit.service';
 import { OrganizationsService } from 'src/modules/organizations/organizations.service';
 import { nextRuns } from './calendar/schedule-calculator';
 import type { ScheduleConfig } from './calendar/schedule-config';
@@ -32,19 +32,20 @@ export class SchedulesService {
     const valid = await this.validator.validate(actor, org, input);
     const created = await this.schedules.withOrgLock(actor.orgId, async (tx) => {
       this.assertActiveQuota(await tx.countActive(), org.max_active_schedules);
-      return tx.insert({
+      const schedule = await tx.insert({
         ...valid,
         created_by: actor.userId,
         status: 'active',
         last_run_at: null,
         next_run_at: this.firstRunAfter(valid.schedule_config, this.clock.now()),
       });
-    });
-    await this.audit.record(actor, {
-      action: 'schedule.created',
-      resourceType: 'scheduled_report',
-      resourceId: created.id,
-      details: { name: created.name, report_type: created.report_type },
+      await this.audit.recordIn(tx.manager, actor, {
+        action: 'schedule.created',
+        resourceType: 'scheduled_report',
+        resourceId: schedule.id,
+        details: { name: schedule.name, report_type: schedule.report_type },
+      });
+      return schedule;
     });
     return toScheduledReportDto(created);
   }
@@ -78,28 +79,24 @@ export class SchedulesService {
       configChanged && current.status === 'active'
         ? this.firstRunAfter(valid.schedule_config, this.clock.now())
         : current.next_run_at;
-    const updated = await this.writeVersioned(actor, current, { ...valid, next_run_at });
-    await this.audit.record(actor, {
-      action: 'schedule.updated',
-      resourceType: 'scheduled_report',
-      resourceId: id,
-      details: { fields: Object.keys(changes) },
-    });
+    const updated = await this.writeVersioned(
+      actor,
+      current,
+      { ...valid, next_run_at },
+      { action: 'schedule.updated', details: { fields: Object.keys(changes) } },
+    );
     return toScheduledReportDto(updated);
   }
 
   async pause(actor: Actor, id: string): Promise<ScheduledReportDto> {
     const current = await this.loadForChange(actor, id);
     if (current.status === 'paused') return toScheduledReportDto(current);
-    const updated = await this.writeVersioned(actor, current, {
-      status: 'paused',
-      next_run_at: null,
-    });
-    await this.audit.record(actor, {
-      action: 'schedule.paused',
-      resourceType: 'scheduled_report',
-      resourceId: id,
-    });
+    const updated = await this.writeVersioned(
+      actor,
+      current,
+      { status: 'paused', next_run_at: null },
+      { action: 'schedule.paused' },
+    );
     return toScheduledReportDto(updated);
   }
 
@@ -115,24 +112,25 @@ export class SchedulesService {
         next_run_at: this.firstRunAfter(current.schedule_config, this.clock.now()),
       });
       if (!ok) throw concurrentChange();
+      await this.audit.recordIn(tx.manager, actor, {
+        action: 'schedule.resumed',
+        resourceType: 'scheduled_report',
+        resourceId: id,
+      });
       return (await tx.findOne(id)) as ScheduledReport;
-    });
-    await this.audit.record(actor, {
-      action: 'schedule.resumed',
-      resourceType: 'scheduled_report',
-      resourceId: id,
     });
     return toScheduledReportDto(updated);
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
     await this.loadForChange(actor, id);
-    const deleted = await this.schedules.withOrgLock(actor.orgId, (tx) => tx.softDelete(id));
-    if (!deleted) throw scheduleNotFound(id);
-    await this.audit.record(actor, {
-      action: 'schedule.deleted',
-      resourceType: 'scheduled_report',
-      resourceId: id,
+    await this.schedules.withOrgLock(actor.orgId, async (tx) => {
+      if (!(await tx.softDelete(id))) throw scheduleNotFound(id);
+      await this.audit.recordIn(tx.manager, actor, {
+        action: 'schedule.deleted',
+        resourceType: 'scheduled_report',
+        resourceId: id,
+      });
     });
   }
 
@@ -169,16 +167,22 @@ export class SchedulesService {
     return schedule;
   }
 
+  /** Writes `changes` if nobody changed the schedule meanwhile, with its audit entry. */
   private async writeVersioned(
     actor: Actor,
     current: ScheduledReport,
     changes: Partial<ScheduledReport>,
+    event: Pick<AuditEvent, 'action' | 'details'>,
   ): Promise<ScheduledReport> {
-    const ok = await this.schedules.withOrgLock(actor.orgId, (tx) =>
-      tx.update(current.id, current.version, changes),
-    );
-    if (!ok) throw concurrentChange();
-    return this.load(actor, current.id);
+    return this.schedules.withOrgLock(actor.orgId, async (tx) => {
+      if (!(await tx.update(current.id, current.version, changes))) throw concurrentChange();
+      await this.audit.recordIn(tx.manager, actor, {
+        ...event,
+        resourceType: 'scheduled_report',
+        resourceId: current.id,
+      });
+      return (await tx.findOne(current.id)) as ScheduledReport;
+    });
   }
 
   private firstRunAfter(config: ScheduleConfig, after: Date): Date | null {
