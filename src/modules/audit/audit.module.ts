@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessDenialMiddleware } from './access-denial.middleware';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
@@ -9,6 +10,12 @@ import { AuditLog } from './entities/audit-log.entity';
   imports: [TypeOrmModule.forFeature([AuditLog])],
   controllers: [AuditController],
   providers: [AuditRepository, AuditService],
-  exports: [AuditService],
+  // The repository too: erasure (anonymizeActor) and retention (deleteOlderThan) are built on it.
+  exports: [AuditService, AuditRepository],
 })
-export class AuditModule {}
+export class AuditModule implements NestModule {
+  // Every route of the HTTP app: denials are recorded wherever they are answered.
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AccessDenialMiddleware).forRoutes('*');
+  }
+}
