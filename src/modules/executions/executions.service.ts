@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, hasPermission } from 'src/common/auth/actor';
+import { Actor, hasPermission, hasRole } from 'src/common/auth/actor';
 import { Clock } from 'src/common/clock';
 import {
   ConflictError,
@@ -50,6 +50,11 @@ export class ExecutionsService {
         `report type '${type.id}' needs the ${type.requiredPermission} permission`,
       );
     }
+    if (type?.requiredRole && !hasRole(actor, type.requiredRole)) {
+      throw new ForbiddenError(
+        `report type '${type.id}' needs the ${type.requiredRole} role or above`,
+      );
+    }
     const now = this.clock.now();
     let scheduledFor = now;
     if (asOf) {
@@ -61,13 +66,15 @@ export class ExecutionsService {
         );
       scheduledFor = slot;
     }
-    await this.limiter.consume(actor.orgId, scheduleId);
+    const hit = await this.limiter.consume(actor.orgId, actor.userId);
     const { execution, created } = await this.executions.createManualOrGetInFlight(actor.orgId, {
       scheduleId,
       scheduledFor,
       requestedBy: actor.userId,
       metadata: asOf ? { as_of: asOf.toISOString() } : {},
     });
+    // A click on a run already in flight starts nothing, so it costs nothing.
+    if (!created) await hit?.refund();
     if (created) {
       await this.queue.enqueue([execution], 'manual');
       await this.audit.record(actor, {
@@ -126,6 +133,11 @@ export class ExecutionsService {
     if (type && !hasPermission(actor, type.requiredPermission)) {
       throw new ForbiddenError(
         `downloading a ${type.id} report needs the ${type.requiredPermission} permission`,
+      );
+    }
+    if (type?.requiredRole && !hasRole(actor, type.requiredRole)) {
+      throw new ForbiddenError(
+        `downloading a ${type.id} report needs the ${type.requiredRole} role or above`,
       );
     }
     if (execution.file_expired_at) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OutputFormat } from 'src/domain/vocabulary';
-import { Actor, hasPermission } from 'src/common/auth/actor';
+import { Actor, hasPermission, hasRole } from 'src/common/auth/actor';
 import { ForbiddenError, ValidationFailedError } from 'src/common/errors/domain-error';
 import { ReportTypeRegistry } from 'src/modules/generators/report-types/report-type.registry';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
@@ -43,6 +43,11 @@ export class ScheduleInputValidator {
       if (!hasPermission(actor, type.requiredPermission)) {
         throw new ForbiddenError(
           `report type '${type.id}' needs the ${type.requiredPermission} permission`,
+        );
+      }
+      if (type.requiredRole && !hasRole(actor, type.requiredRole)) {
+        throw new ForbiddenError(
+          `report type '${type.id}' needs the ${type.requiredRole} role or above`,
         );
       }
       const formats = this.reportTypes.formatsOf(type);

@@ -11,6 +11,7 @@ describe('AuditLogExportProvider', () => {
   it('is audit data, without a PDF', () => {
     expect(provider.id).toBe('audit_log_export');
     expect(provider.requiredPermission).toBe('audit:read');
+    expect(provider.requiredRole).toBe('admin');
     expect(provider.outputFormats).not.toContain('pdf');
   });
 

@@ -14,6 +14,8 @@ export class AuditLogExportProvider implements ReportTypeProvider {
   readonly name = 'Audit log export';
   readonly description = 'Audit log entries in the period, oldest first, for review or archiving.';
   readonly requiredPermission = 'audit:read';
+  // The trail names every member and what they did: an admin's view, like /admin/audit-logs.
+  readonly requiredRole = 'admin' as const;
   // A raw export: no PDF layout would help anyone read thousands of rows.
   readonly outputFormats = ['csv', 'xlsx'] as const;
 

@@ -1,4 +1,4 @@
-import type { OutputFormat } from 'src/domain/vocabulary';
+import type { OutputFormat, Role } from 'src/domain/vocabulary';
 import type {
   ReportQuery,
   ReportQueryContext,
@@ -32,6 +32,8 @@ export interface ReportTypeProvider {
   readonly description: string;
   /** Permission claim needed to create, run or download it, e.g. 'billing:read'. */
   readonly requiredPermission: string;
+  /** The weakest role that may create, run or download it, on top of the permission; omit for any. */
+  readonly requiredRole?: Role;
   /** Formats this report is offered in; omit for every format the service writes. */
   readonly outputFormats?: readonly OutputFormat[];
   /**
