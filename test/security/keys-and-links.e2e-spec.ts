@@ -239,7 +239,7 @@ describe('keys and links', () => {
         const read = await as(admin, rotated).get('/api/admin/integrations/slack').expect(200);
         expect(read.body).toEqual(set.body);
       });
-      expect((await sealedOf(t)).slack).toMatch(/^v2\.k0\./);
+      expect((await sealedOf(t)).slack).toMatch(/^v1\.k0\./);
       await withApp(`kb:${KEY_B}`, async (onlyB) => {
         const read = await as(admin, onlyB).get('/api/admin/integrations/slack').expect(200);
         expect(read.body).toEqual({ configured: false });
@@ -248,8 +248,8 @@ describe('keys and links', () => {
       const first = await reseal(ROTATED);
       expect(first).toMatch(/2 value\(s\) sealed again with key 'kb'/);
       const sealedAfter = await sealedOf(t);
-      expect(sealedAfter.slack).toMatch(/^v2\.kb\./);
-      expect(sealedAfter.webhook).toMatch(/^v2\.kb\./);
+      expect(sealedAfter.slack).toMatch(/^v1\.kb\./);
+      expect(sealedAfter.webhook).toMatch(/^v1\.kb\./);
       expect(await reseal(ROTATED)).toMatch(/0 value\(s\) sealed again/);
 
       await withApp(`kb:${KEY_B}`, async (onlyB) => {

@@ -7,7 +7,7 @@ const B = { id: 'b', secret: 'unit-test-next-secret-012345678' };
 const LEGACY_SECRET = 'the-old-app-secret-0123';
 const PURPOSE = 'slack-bot-token';
 
-/** A value as sealed before the key ring: `v1`, no key id, keyed by APP_SECRET. */
+/** A value as sealed before the key ring: no key id, keyed by APP_SECRET. */
 function legacySeal(appSecret: string, purpose: string, plaintext: string, ad = ''): string {
   const key = Buffer.from(
     hkdfSync('sha256', appSecret, 'scheduled-reports/secret-box', `secret-box:${purpose}`, 32),
@@ -26,7 +26,7 @@ describe('SecretBox', () => {
 
   it('round-trips a secret in the versioned base64url format, naming its key', () => {
     const sealed = box.seal('xoxb-1234-5678-abcdef', 'org-1');
-    expect(sealed).toMatch(/^v2\.a\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
+    expect(sealed).toMatch(/^v1\.a\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
     expect(sealed).not.toContain('xoxb');
     expect(box.open(sealed, 'org-1')).toBe('xoxb-1234-5678-abcdef');
     expect(box.keyIdOf(sealed)).toBe('a');
@@ -70,7 +70,7 @@ describe('SecretBox', () => {
 
   it('refuses a value whose key id was switched to another key of the ring', () => {
     const both = new SecretBox(new KeyRing([A, B]), PURPOSE);
-    const switched = both.seal('secret-value').replace(/^v2\.a\./, 'v2.b.');
+    const switched = both.seal('secret-value').replace(/^v1\.a\./, 'v1.b.');
     expect(() => both.open(switched)).toThrow(/failed authentication/);
   });
 
@@ -99,7 +99,7 @@ describe('SecretBox', () => {
     });
   });
 
-  describe('values sealed before the key ring (v1, no key id)', () => {
+  describe('values sealed before the key ring (no key id)', () => {
     const old = legacySeal(LEGACY_SECRET, PURPOSE, 'xoxb-legacy', 'org-1');
     const k0 = { id: 'k0', secret: LEGACY_SECRET };
 
@@ -126,10 +126,10 @@ describe('SecretBox', () => {
   it.each([
     ['', /malformed/],
     ['plain-text-token', /malformed/],
-    ['v3.a.b.c.d', /unknown version/],
-    ['v2.a.b.c', /malformed/],
+    ['v2.a.b.c', /unknown version/],
+    ['v1.a.b.c.d.e', /malformed/],
     ['v1.a.b.c.d', /malformed/],
-    ['v2.bad id.AAAA.AAAA.AAAA', /malformed/],
+    ['v1.bad id.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA.AAAA', /malformed/],
     ['v1.!!.b.c', /malformed/],
     ['v1.AAAA.AAAA.AAAA', /malformed/],
   ])('refuses the malformed value %j', (value, pattern) => {

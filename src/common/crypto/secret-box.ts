@@ -1,9 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { KeyRing, LEGACY_KEY_ID } from './key-ring';
 
-const VERSION = 'v2';
-/** Sealed before the key ring: no key id, sealed with APP_SECRET, which is `k0` now. */
-const LEGACY_VERSION = 'v1';
+const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -29,9 +27,9 @@ interface Parsed {
  * binds a value to its row: a sealed token copied into another organization's row does not open
  * there.
  *
- * Format: `v2.<key id>.<iv>.<tag>.<ciphertext>`, the last three base64url. The current key seals;
- * a value opens with the key it names, as long as that key is in the ring. `v1.<iv>.<tag>.<ct>`
- * values (sealed before key ids) open with `k0`.
+ * Format: `v1.<key id>.<iv>.<tag>.<ciphertext>`, the last three base64url. The current key seals;
+ * a value opens with the key it names, as long as that key is in the ring. Values sealed before
+ * key ids have no key id (`v1.<iv>.<tag>.<ciphertext>`, same cipher and subkey) and open with `k0`.
  */
 export class SecretBox {
   constructor(
@@ -96,22 +94,14 @@ export class SecretBox {
 
 function parse(sealed: string): Parsed {
   const parts = sealed.split('.');
-  const version = parts[0];
-  let keyId: string;
-  let rest: string[];
-  if (version === VERSION && parts.length === 5) {
-    keyId = parts[1];
-    rest = parts.slice(2);
-    if (!/^[A-Za-z0-9_-]{1,32}$/.test(keyId))
-      throw new SecretBoxError('sealed secret is malformed');
-  } else if (version === LEGACY_VERSION && parts.length === 4) {
-    keyId = LEGACY_KEY_ID;
-    rest = parts.slice(1);
-  } else if (version === VERSION || version === LEGACY_VERSION || parts.length < 4) {
-    throw new SecretBoxError('sealed secret is malformed');
-  } else {
-    throw new SecretBoxError(`sealed secret has unknown version ${JSON.stringify(version)}`);
+  if (parts.length < 4 || parts.length > 5) throw new SecretBoxError('sealed secret is malformed');
+  if (parts[0] !== VERSION) {
+    throw new SecretBoxError(`sealed secret has unknown version ${JSON.stringify(parts[0])}`);
   }
+  // Four parts: sealed before key ids, with APP_SECRET, which is k0 now.
+  const keyId = parts.length === 5 ? parts[1] : LEGACY_KEY_ID;
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(keyId)) throw new SecretBoxError('sealed secret is malformed');
+  const rest = parts.slice(parts.length - 3);
   const [iv, tag, ciphertext] = rest.map(decodePart);
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
     throw new SecretBoxError('sealed secret is malformed');

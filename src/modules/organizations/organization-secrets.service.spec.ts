@@ -164,11 +164,11 @@ describe('OrganizationSecretsService', () => {
       expect(rotated.resealPlan(resealed)).toEqual({ changes: [], unreadable: [] });
     });
 
-    it('re-seals values sealed before key ids (v1, with k0)', () => {
-      const v1 = legacySeal(OLD.secret, 'organization.webhook_secret', 'whsec_old', id);
-      const plan = rotated.resealPlan(org({ webhook_secret: v1 }));
+    it('re-seals values sealed before key ids (with k0)', () => {
+      const legacy = legacySeal(OLD.secret, 'organization.webhook_secret', 'whsec_old', id);
+      const plan = rotated.resealPlan(org({ webhook_secret: legacy }));
       expect(plan.changes).toHaveLength(1);
-      expect(plan.changes[0].to).toMatch(/^v2\.k1\./);
+      expect(plan.changes[0].to).toMatch(/^v1\.k1\./);
       expect(onlyNew.webhookSecrets(org({ webhook_secret: plan.changes[0].to }), now)).toEqual([
         'whsec_old',
       ]);
@@ -183,7 +183,7 @@ describe('OrganizationSecretsService', () => {
   });
 });
 
-/** A value as sealed before the key ring: `v1`, no key id, keyed by APP_SECRET. */
+/** A value as sealed before the key ring: no key id, keyed by APP_SECRET. */
 function legacySeal(appSecret: string, purpose: string, plaintext: string, ad: string): string {
   const key = Buffer.from(
     hkdfSync('sha256', appSecret, 'scheduled-reports/secret-box', `secret-box:${purpose}`, 32),
