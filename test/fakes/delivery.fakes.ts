@@ -339,6 +339,7 @@ export function newOrganization(overrides: Partial<Organization> = {}): Organiza
     retention_days: 30,
     attachment_limit_bytes: 10 * 1024 * 1024,
     link_ttl_hours: 72,
+    email_budget_per_day: 10000,
     brand_name: null,
     slack_bot_token_encrypted: null,
     webhook_secret: null,
@@ -423,7 +424,10 @@ export class FakeChannel implements DeliveryChannel {
     metadata: { message_id: `<${context.deliveryId}@reports.example>` },
   });
 
-  constructor(readonly offersUnsubscribe = true) {}
+  constructor(
+    readonly offersUnsubscribe = true,
+    readonly countsAsEmail = false,
+  ) {}
 
   async send(context: DeliveryContext): Promise<DeliverySent> {
     this.sent.push(context);
@@ -434,11 +438,25 @@ export class FakeChannel implements DeliveryChannel {
 /** One channel per recipient type, as DELIVERY_CHANNELS injects them. */
 export function fakeChannels(): Record<RecipientType, FakeChannel> {
   return {
-    email: new FakeChannel(true),
-    user_id: new FakeChannel(true),
+    email: new FakeChannel(true, true),
+    user_id: new FakeChannel(true, true),
     slack_channel: new FakeChannel(true),
     webhook: new FakeChannel(false),
   };
+}
+
+/** The daily email budget, as many sends as `left` allows; spent per delivery id, once. */
+export class FakeEmailBudget {
+  left = Number.POSITIVE_INFINITY;
+  readonly spent = new Set<string>();
+
+  async spend(_org: unknown, deliveryId: string): Promise<boolean> {
+    if (!this.spent.has(deliveryId)) {
+      this.spent.add(deliveryId);
+      this.left -= 1;
+    }
+    return this.left >= 0;
+  }
 }
 
 /** FailureNoticesService as the delivery service uses it: the failures it was told about. */

@@ -83,6 +83,8 @@ export interface DeliverySent {
 export interface DeliveryChannel {
   /** Whether its messages carry a one-click unsubscribe link (mail does; a webhook cannot). */
   readonly offersUnsubscribe: boolean;
+  /** Its messages are emails, counted against the organization's daily email budget. */
+  readonly countsAsEmail?: boolean;
   send(context: DeliveryContext): Promise<DeliverySent>;
 }
 

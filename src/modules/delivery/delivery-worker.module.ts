@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
 import { ExecutionsModule } from 'src/modules/executions/executions.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
+import { RateLimitsModule } from 'src/modules/rate-limits/rate-limits.module';
 import { SchedulesModule } from 'src/modules/schedules/schedules.module';
 import { StorageModule } from 'src/modules/storage/storage.module';
 import { CHANNEL_CLASSES, channelsByType } from './channels/delivery-channels';
@@ -21,6 +22,7 @@ import { ReportDeliveryService } from './report-delivery.service';
     ExecutionsModule,
     SchedulesModule,
     OrganizationsModule,
+    RateLimitsModule,
     StorageModule,
   ],
   providers: [

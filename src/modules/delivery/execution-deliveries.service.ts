@@ -5,6 +5,7 @@ import { ErrorCode } from 'src/common/errors/error-codes';
 import { AuditService } from 'src/modules/audit/audit.service';
 import { ExecutionsService } from 'src/modules/executions/executions.service';
 import { toReportExecutionDto } from 'src/modules/executions/report-execution.mapper';
+import { RunNowLimiter } from 'src/modules/rate-limits/run-now.limiter';
 import { SchedulesService } from 'src/modules/schedules/schedules.service';
 import { DeliveryQueue } from 'src/queue/delivery-queue';
 import { DeliveriesRepository } from './deliveries.repository';
@@ -23,6 +24,7 @@ export class ExecutionDeliveriesService {
     private readonly executions: ExecutionsService,
     private readonly schedules: SchedulesService,
     private readonly queue: DeliveryQueue,
+    private readonly limiter: RunNowLimiter,
     private readonly audit: AuditService,
   ) {}
 
@@ -49,8 +51,10 @@ export class ExecutionDeliveriesService {
         `delivery ${deliveryId} not found in execution ${executionId}`,
       );
     }
+    const hit = await this.limiter.consumeResend(actor.orgId, actor.userId);
     const reopened = await this.deliveries.reopenFailed(actor.orgId, executionId, deliveryId);
     if (reopened.length === 0) {
+      await hit?.refund();
       throw new ConflictError(
         `delivery ${deliveryId} is ${delivery.status}; only failed or bounced deliveries can be retried`,
       );
@@ -61,7 +65,10 @@ export class ExecutionDeliveriesService {
 
   async resendFailed(actor: Actor, executionId: string): Promise<ExecutionWithDeliveriesDto> {
     await this.authorize(actor, executionId);
+    const hit = await this.limiter.consumeResend(actor.orgId, actor.userId);
     const reopened = await this.deliveries.reopenFailed(actor.orgId, executionId);
+    // Nothing failed, nothing resent: the click costs nothing.
+    if (reopened.length === 0) await hit?.refund();
     await this.requeue(actor, executionId, reopened);
     return this.detail(actor, executionId);
   }

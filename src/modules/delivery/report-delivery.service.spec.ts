@@ -8,12 +8,14 @@ import type { OrganizationsService } from 'src/modules/organizations/organizatio
 import type { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
 import type { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
 import type { ScheduleAccessPolicy } from 'src/modules/schedules/schedule-access.policy';
+import type { EmailBudget } from 'src/modules/rate-limits/email-budget';
 import type { JobAttempt } from 'src/queue/job-attempt';
 import {
   deliveryConfig,
   fakeChannels,
   FakeContextFactory,
   FakeDeliveriesRepository,
+  FakeEmailBudget,
   FakeExecutions,
   FakeFailureNotices,
   FakeMembers,
@@ -56,12 +58,14 @@ function setup(config: { lockDurationMs?: number } = {}) {
   const contexts = new FakeContextFactory(deliveries);
   const notices = new FakeFailureNotices();
   const access = new FakeAccessPolicy();
+  const emailBudget = new FakeEmailBudget();
   const channels = fakeChannels();
   const service = new ReportDeliveryService(
     deliveries as unknown as DeliveriesRepository,
     executions as unknown as ExecutionsRepository,
     schedules as unknown as SchedulesRepository,
     access as unknown as ScheduleAccessPolicy,
+    emailBudget as unknown as EmailBudget,
     organizations as unknown as OrganizationsService,
     members as unknown as MembersRepository,
     unsubscribes as unknown as UnsubscribeService,
@@ -94,6 +98,7 @@ function setup(config: { lockDurationMs?: number } = {}) {
     contexts,
     notices,
     access,
+    emailBudget,
     channels,
     pendingDelivery,
     sends,
@@ -801,6 +806,37 @@ describe('ReportDeliveryService', () => {
         "not delivered: recipient email 'ann@partner.example' is not in an allowed email domain",
       );
       expect(notices.accessRevocations).toHaveLength(1);
+    });
+  });
+
+  describe('the daily email budget', () => {
+    it('fails an email past the budget for good, without sending, and tells the creator', async () => {
+      const { service, deliveries, emailBudget, notices, pendingDelivery, sends } = setup();
+      const first = pendingDelivery();
+      const second = pendingDelivery({ recipient_value: 'bo@example.com' });
+      emailBudget.left = 1;
+
+      expect(await service.deliver(first.job, FIRST)).toEqual({ result: 'sent' });
+      const outcome = await service.deliver(second.job, FIRST);
+
+      expect(outcome).toMatchObject({ result: 'failed' });
+      expect(deliveries.get(second.delivery.id).error_message).toContain(
+        'daily budget of 10000 report emails is used up',
+      );
+      expect(sends()).toHaveLength(1);
+      expect(notices.deliveryFailures).toEqual([{ orgId: ORG, executionId: second.execution.id }]);
+    });
+
+    it('spends nothing on channels that are not email', async () => {
+      const { service, emailBudget, pendingDelivery } = setup();
+      const { job } = pendingDelivery({
+        recipient_type: 'webhook',
+        recipient_value: 'https://h.example/x',
+      });
+      emailBudget.left = 0;
+
+      expect(await service.deliver(job, FIRST)).toEqual({ result: 'sent' });
+      expect(emailBudget.spent.size).toBe(0);
     });
   });
 });

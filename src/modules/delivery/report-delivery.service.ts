@@ -6,6 +6,7 @@ import { AppConfigService } from 'src/config/app-config.service';
 import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
 import { MembersRepository } from 'src/modules/organizations/members.repository';
 import { OrganizationsService } from 'src/modules/organizations/organizations.service';
+import { EmailBudget } from 'src/modules/rate-limits/email-budget';
 import { ScheduleAccessPolicy } from 'src/modules/schedules/schedule-access.policy';
 import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
 import { JobAttempt, retriesLeft } from 'src/queue/job-attempt';
@@ -39,6 +40,7 @@ export class ReportDeliveryService {
     private readonly executions: ExecutionsRepository,
     private readonly schedules: SchedulesRepository,
     private readonly access: ScheduleAccessPolicy,
+    private readonly emailBudget: EmailBudget,
     private readonly organizations: OrganizationsService,
     private readonly members: MembersRepository,
     private readonly unsubscribes: UnsubscribeService,
@@ -92,6 +94,15 @@ export class ReportDeliveryService {
         return { result: 'skipped', reason: parts.skip };
       }
       const channel = this.channels[delivery.recipient_type];
+      if (
+        channel.countsAsEmail &&
+        !(await this.emailBudget.spend(parts.organization, delivery.id))
+      ) {
+        throw new PermanentDeliveryError(
+          `the organization's daily budget of ${parts.organization.email_budget_per_day} report ` +
+            'emails is used up; resend this delivery tomorrow, or an admin raises email_budget_per_day',
+        );
+      }
       sent = await channel.send(this.contexts.build(parts, channel));
     } catch (error) {
       return this.onError(delivery, leaseId, attempt, error as Error);

@@ -10,6 +10,7 @@ export function toOrganizationSettingsDto(org: Organization): OrganizationSettin
     retention_days: org.retention_days,
     attachment_limit_bytes: org.attachment_limit_bytes,
     link_ttl_hours: org.link_ttl_hours,
+    email_budget_per_day: org.email_budget_per_day,
     brand_name: org.brand_name,
     slack_configured: org.slack_bot_token_encrypted !== null,
     webhook_secret_configured: org.webhook_secret !== null,

@@ -18,6 +18,7 @@ export type OrganizationSettings = Pick<
   | 'retention_days'
   | 'attachment_limit_bytes'
   | 'link_ttl_hours'
+  | 'email_budget_per_day'
   | 'brand_name'
 >;
 

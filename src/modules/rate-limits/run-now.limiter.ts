@@ -1,51 +1,44 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import Redis from 'ioredis';
-import { Clock } from 'src/common/clock';
+import { Injectable } from '@nestjs/common';
 import { RateLimitedError } from 'src/common/errors/domain-error';
-import { REDIS_CLIENT } from 'src/common/redis/redis.module';
 import { OrganizationsService } from 'src/modules/organizations/organizations.service';
+import { Hit, RateCounter } from './rate-counter';
 
-const WINDOW_SECONDS = 3600;
+const HOUR = 3600;
 
 /**
- * The organization's `run_now_per_hour`, as a fixed hourly window counted in Redis.
- * When Redis is down the request is allowed (logged): run-now must keep working through a
- * Redis outage, and the queue backlog it can cause is bounded by the in-flight rule.
+ * Manual runs and resends: each member may start `run_now_per_hour` of each per clock hour
+ * (the organization's setting, counted per member so one member cannot use up everyone's).
+ * The caller refunds the hit when nothing was started (a run already in flight was returned,
+ * no delivery needed resending), so a click that changes nothing costs nothing.
  */
 @Injectable()
 export class RunNowLimiter {
-  private readonly logger = new Logger(RunNowLimiter.name);
-
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly counter: RateCounter,
     private readonly organizations: OrganizationsService,
-    private readonly clock: Clock,
   ) {}
 
-  async consume(orgId: string, scheduleId: string): Promise<void> {
-    const org = await this.organizations.getOrganization(orgId);
-    const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
-    const window = Math.floor(nowSeconds / WINDOW_SECONDS);
-    const key = `rate:run-now:${orgId}:${window}`;
-    let count: number;
-    try {
-      if (this.redis.status === 'wait') await this.redis.connect();
-      const [[, incremented]] = (await this.redis
-        .multi()
-        .incr(key)
-        .expire(key, WINDOW_SECONDS)
-        .exec()) as [[Error | null, number]];
-      count = incremented;
-    } catch (error) {
-      this.logger.warn(`run-now limit not checked for ${scheduleId}: ${(error as Error).message}`);
-      return;
-    }
-    if (count > org.run_now_per_hour) {
-      const retryAfter = (window + 1) * WINDOW_SECONDS - nowSeconds;
+  /** A manual run (run now, or a re-run `as_of` a past slot). */
+  consume(orgId: string, userId: string): Promise<Hit | null> {
+    return this.take('run-now', 'manual runs', orgId, userId);
+  }
+
+  /** A resend of failed deliveries (one, or all of an execution's). */
+  consumeResend(orgId: string, userId: string): Promise<Hit | null> {
+    return this.take('resend', 'resends', orgId, userId);
+  }
+
+  private async take(kind: string, what: string, orgId: string, userId: string) {
+    const { run_now_per_hour: limit } = await this.organizations.getOrganization(orgId);
+    const hit = await this.counter.hit(`${kind}:${orgId}:${userId}`, HOUR);
+    if (hit && hit.count > limit) {
+      await hit.refund();
       throw new RateLimitedError(
-        `the organization may start ${org.run_now_per_hour} manual runs per hour; try again in ${retryAfter} s`,
-        retryAfter,
+        `${kind}_per_user_per_hour: each member may start ${limit} ${what} per hour; ` +
+          `try again in ${hit.retryAfterSeconds} s`,
+        hit.retryAfterSeconds,
       );
     }
+    return hit;
   }
 }

@@ -22,6 +22,7 @@ import { MailTransport } from 'src/modules/delivery/mail/mail-transport';
 @Injectable()
 export class EmailChannel implements DeliveryChannel {
   readonly offersUnsubscribe = true;
+  readonly countsAsEmail = true;
 
   constructor(
     private readonly templates: MailTemplates,

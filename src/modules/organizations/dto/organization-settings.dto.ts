@@ -15,7 +15,10 @@ export class OrganizationSettingsDto {
   @ApiProperty({ example: 50 })
   max_recipients: number;
 
-  @ApiProperty({ example: 20, description: 'Run-now requests allowed per schedule per hour' })
+  @ApiProperty({
+    example: 20,
+    description: 'Manual runs each member may start per hour (and, separately, resends)',
+  })
   run_now_per_hour: number;
 
   @ApiProperty({ example: 90, description: 'Days a generated file is kept' })
@@ -26,6 +29,13 @@ export class OrganizationSettingsDto {
 
   @ApiProperty({ example: 72, description: 'Lifetime of signed download links' })
   link_ttl_hours: number;
+
+  @ApiProperty({
+    example: 10000,
+    description:
+      'Report emails per UTC day; past it, further email deliveries fail until the next day',
+  })
+  email_budget_per_day: number;
 
   @ApiProperty({ example: 'Acme Billing', nullable: true, type: String })
   brand_name: string | null;

@@ -72,6 +72,13 @@ export class UpdateOrganizationSettingsDto {
   @Max(720)
   link_ttl_hours?: number;
 
+  @ApiPropertyOptional({ example: 10000, minimum: 0, maximum: 1000000 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  email_budget_per_day?: number;
+
   @ApiPropertyOptional({ example: 'Acme Billing', nullable: true, type: String, maxLength: 100 })
   @IsOptional()
   @ValidateIf((_o, value) => value !== null)

@@ -8,6 +8,7 @@ import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColum
 @Check('organizations_retention_days_check', '"retention_days" BETWEEN 1 AND 3650')
 @Check('organizations_attachment_limit_bytes_check', '"attachment_limit_bytes" >= 0')
 @Check('organizations_link_ttl_hours_check', '"link_ttl_hours" BETWEEN 1 AND 720')
+@Check('organizations_email_budget_per_day_check', '"email_budget_per_day" >= 0')
 export class Organization {
   @PrimaryColumn('uuid')
   id: string;
@@ -41,6 +42,10 @@ export class Organization {
 
   @Column('integer', { default: 72 })
   link_ttl_hours: number;
+
+  /** Report emails the organization may send per UTC day (0: none). */
+  @Column('integer', { default: 10000 })
+  email_budget_per_day: number;
 
   @Column('text', { nullable: true })
   brand_name: string | null;

@@ -1,0 +1,59 @@
+import { newMember, newOrg, scheduleBody, TestMember } from 'test/factories';
+import { clientFor } from 'test/utils/http-client';
+import { createTestApp, TestApp } from 'test/utils/test-app';
+
+jest.setTimeout(120_000);
+
+describe('abuse limits', () => {
+  describe('with the API alone (runs stay pending, so a second click finds one in flight)', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await createTestApp({ role: 'api' });
+    });
+    afterAll(() => t.close());
+
+    async function team(settings: Record<string, unknown>) {
+      const orgId = (await newOrg(t.db, { max_active_schedules: 3 })).id;
+      const admin = newMember(orgId, { roles: ['admin'] });
+      await clientFor(t, admin).put('/api/admin/settings', settings).expect(200);
+      return { orgId, admin, editor: newMember(orgId), other: newMember(orgId) };
+    }
+
+    const create = async (member: TestMember) =>
+      (await clientFor(t, member).post('/api/scheduled-reports', scheduleBody()).expect(201)).body;
+
+    it('counts run-now per member, and a click on a run already in flight costs nothing', async () => {
+      const { editor, other } = await team({ run_now_per_hour: 2, max_active_schedules: 10 });
+      const [a, b, c] = [await create(editor), await create(editor), await create(editor)];
+      const as = clientFor(t, editor);
+
+      const first = (await as.post(`/api/scheduled-reports/${a.id}/run`).expect(202)).body;
+      // In flight: the same execution back, and no hit spent.
+      const again = (await as.post(`/api/scheduled-reports/${a.id}/run`).expect(202)).body;
+      expect(again.id).toBe(first.id);
+      await as.post(`/api/scheduled-reports/${b.id}/run`).expect(202);
+
+      const refused = await as.post(`/api/scheduled-reports/${c.id}/run`).expect(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.body).toMatchObject({ code: 'RATE_LIMITED' });
+      expect(refused.body.message).toMatch(/^run-now_per_user_per_hour: each member may start 2/);
+      // Another member's budget is their own.
+      const theirs = await create(other);
+      await clientFor(t, other).post(`/api/scheduled-reports/${theirs.id}/run`).expect(202);
+    });
+
+    it('lets parallel creates pass the active-schedule quota exactly once each', async () => {
+      const { editor } = await team({ max_active_schedules: 3 });
+      const as = clientFor(t, editor);
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => as.post('/api/scheduled-reports', scheduleBody())),
+      );
+
+      expect(answers.map((r) => r.status).sort()).toEqual([
+        201, 201, 201, 409, 409, 409, 409, 409, 409, 409,
+      ]);
+      expect(answers.find((r) => r.status === 409)?.body.code).toBe('QUOTA_EXCEEDED');
+    });
+  });
+});
