@@ -9,6 +9,7 @@ import {
   Post,
   Sse,
   StreamableFile,
+  UseGuards,
 } from '@nestjs/common';
 import {
   ApiForbiddenResponse,
@@ -28,13 +29,12 @@ import { LinksRevokedDto } from './dto/links-revoked.dto';
 import { DownloadsService } from './downloads.service';
 import { fileResponse } from './file-download.response';
 import { ExecutionStatusStream } from './execution-status.stream';
-import { ExecutionsService } from './executions.service';
+import { ExecutionVisibleGuard } from './execution-visible.guard';
 
 @ApiTags('report-executions')
 @Controller('report-executions')
 export class ReportExecutionsController {
   constructor(
-    private readonly executions: ExecutionsService,
     private readonly statusStream: ExecutionStatusStream,
     private readonly downloads: DownloadsService,
   ) {}
@@ -122,6 +122,7 @@ export class ReportExecutionsController {
 
   @Sse(':id/events')
   @RequireRole('viewer')
+  @UseGuards(ExecutionVisibleGuard)
   @ApiOperation({
     summary: 'Server-Sent Events of status changes',
     description:
@@ -130,11 +131,10 @@ export class ReportExecutionsController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'data: {"execution_id","status","at",...}' })
   @ApiErrors(400, 404)
-  async events(
+  events(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<Observable<MessageEvent>> {
-    await this.executions.load(actor, id);
+  ): Observable<MessageEvent> {
     return this.statusStream.open(actor, id);
   }
 }
