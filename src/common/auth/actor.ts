@@ -13,6 +13,8 @@ export interface Actor {
   name?: string;
   /** Correlates audit entries and logs with the HTTP request, when there is one. */
   requestId?: string;
+  /** When the token the request came with expires: long-lived streams end then. */
+  tokenExpiresAt?: Date;
 }
 
 /** True when any of the actor's roles is at least `minimum`. */

@@ -37,7 +37,7 @@ export class ExecutionDeliveriesController {
     type: ExecutionWithDeliveriesDto,
     description: 'The execution with its deliveries',
   })
-  @ApiErrors(400, 404, 409)
+  @ApiErrors(400, 404, 409, 429)
   retry(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -57,7 +57,7 @@ export class ExecutionDeliveriesController {
     type: ExecutionWithDeliveriesDto,
     description: 'The execution with its deliveries',
   })
-  @ApiErrors(400, 404, 409)
+  @ApiErrors(400, 404, 409, 429)
   resendFailed(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

@@ -30,6 +30,7 @@ import { DownloadsService } from './downloads.service';
 import { fileResponse } from './file-download.response';
 import { ExecutionStatusStream } from './execution-status.stream';
 import { ExecutionVisibleGuard } from './execution-visible.guard';
+import { StreamRoomGuard } from './stream-room.guard';
 
 @ApiTags('report-executions')
 @Controller('report-executions')
@@ -122,15 +123,17 @@ export class ReportExecutionsController {
 
   @Sse(':id/events')
   @RequireRole('viewer')
-  @UseGuards(ExecutionVisibleGuard)
+  @UseGuards(ExecutionVisibleGuard, StreamRoomGuard)
   @ApiOperation({
     summary: 'Server-Sent Events of status changes',
     description:
-      'Sends the current status first, then every change; ends after completed or failed.',
+      'Sends the current status first, then every change; ends after completed or failed, or ' +
+      'when the token that opened it expires. A member may hold 5 streams open per API ' +
+      'process (429 past that).',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'data: {"execution_id","status","at",...}' })
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 404, 429)
   events(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
