@@ -10,29 +10,30 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Also: keyset indexes (org, filter column, created_at, id) for the cursor-paged listing, and a
  * `dedupe_key` so an event seen by parallel requests (a member's first login) is recorded once.
- * The index builds lock writes to audit_logs while they run.
+ * The index builds lock writes to audit_logs while they run; on a large trail, build them first
+ * with CREATE INDEX CONCURRENTLY under the same names and this migration keeps them.
  */
 export class MakeAuditAppendOnly1796300000000 implements MigrationInterface {
   name = 'MakeAuditAppendOnly1796300000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "audit_logs" ADD "dedupe_key" text`);
+    await queryRunner.query(`ALTER TABLE "audit_logs" ADD COLUMN IF NOT EXISTS "dedupe_key" text`);
     await queryRunner.query(
-      `CREATE UNIQUE INDEX "audit_logs_dedupe_key_key" ON "audit_logs" ("organization_id", "dedupe_key") WHERE "dedupe_key" IS NOT NULL`,
+      `CREATE UNIQUE INDEX IF NOT EXISTS "audit_logs_dedupe_key_key" ON "audit_logs" ("organization_id", "dedupe_key") WHERE "dedupe_key" IS NOT NULL`,
     );
     await queryRunner.query(`DROP INDEX "public"."audit_logs_organization_id_created_at_idx"`);
     await queryRunner.query(`DROP INDEX "public"."audit_logs_organization_id_resource_id_idx"`);
     await queryRunner.query(
-      `CREATE INDEX "audit_logs_org_created_at_id_idx" ON "audit_logs" ("organization_id", "created_at", "id") `,
+      `CREATE INDEX IF NOT EXISTS "audit_logs_org_created_at_id_idx" ON "audit_logs" ("organization_id", "created_at", "id") `,
     );
     await queryRunner.query(
-      `CREATE INDEX "audit_logs_org_actor_created_at_id_idx" ON "audit_logs" ("organization_id", "actor", "created_at", "id") `,
+      `CREATE INDEX IF NOT EXISTS "audit_logs_org_actor_created_at_id_idx" ON "audit_logs" ("organization_id", "actor", "created_at", "id") `,
     );
     await queryRunner.query(
-      `CREATE INDEX "audit_logs_org_action_created_at_id_idx" ON "audit_logs" ("organization_id", "action", "created_at", "id") `,
+      `CREATE INDEX IF NOT EXISTS "audit_logs_org_action_created_at_id_idx" ON "audit_logs" ("organization_id", "action", "created_at", "id") `,
     );
     await queryRunner.query(
-      `CREATE INDEX "audit_logs_org_resource_id_created_at_id_idx" ON "audit_logs" ("organization_id", "resource_id", "created_at", "id") `,
+      `CREATE INDEX IF NOT EXISTS "audit_logs_org_resource_id_created_at_id_idx" ON "audit_logs" ("organization_id", "resource_id", "created_at", "id") `,
     );
     await queryRunner.query(`
       CREATE FUNCTION audit_logs_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
