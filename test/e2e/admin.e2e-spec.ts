@@ -49,6 +49,7 @@ describe('admin: settings and audit logs', () => {
       retention_days: 90,
       attachment_limit_bytes: 10485760,
       link_ttl_hours: 72,
+      email_budget_per_day: 10000,
       brand_name: null,
       slack_configured: false,
       webhook_secret_configured: false,
