@@ -321,6 +321,19 @@ export class FakeMembers {
     return row ? { ...row } : null;
   }
 
+  async findActiveByEmails(orgId: string, emails: string[]): Promise<Member[]> {
+    const wanted = new Set(emails.map((e) => e.toLowerCase()));
+    return this.rows.filter(
+      (m) => m.organization_id === orgId && m.is_active && m.email && wanted.has(m.email),
+    );
+  }
+
+  async findActiveByUserIds(orgId: string, userIds: string[]): Promise<Member[]> {
+    return this.rows.filter(
+      (m) => m.organization_id === orgId && m.is_active && userIds.includes(m.user_id),
+    );
+  }
+
   async findActiveAdmins(orgId: string): Promise<Member[]> {
     return this.rows.filter(
       (m) => m.organization_id === orgId && m.is_active && m.roles.includes('admin'),

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { hasRole } from 'src/common/auth/actor';
+import type { Role } from 'src/domain/vocabulary';
 import { AppConfigService } from 'src/config/app-config.service';
 import { ReportTypeRegistry } from 'src/modules/generators/report-types/report-type.registry';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
@@ -8,7 +10,8 @@ import { RECIPIENT_RULES } from './recipients/recipient-rules';
 
 /**
  * Whether a schedule may still run and reach its recipients now, not only when it was saved:
- * its creator must still be an active member holding the report type's permission, and each
+ * its creator must still be an active member holding the report type's permission (and role,
+ * when the type requires one), and each
  * recipient must still pass the organization's rules (the same rules as at save time). Workers
  * ask it before generating and again before each delivery. A member recipient needs no data
  * permission of its own: the creator's permission is what authorizes the report, and the same
@@ -31,6 +34,9 @@ export class ScheduleAccessPolicy {
     // A retired type fails generation by itself, with its own message.
     if (type && !creator.permissions.includes(type.requiredPermission)) {
       return `its creator ${schedule.created_by} no longer holds the ${type.requiredPermission} permission`;
+    }
+    if (type?.requiredRole && !hasRole({ roles: creator.roles as Role[] }, type.requiredRole)) {
+      return `its creator ${schedule.created_by} no longer has the ${type.requiredRole} role`;
     }
     return null;
   }
