@@ -26,19 +26,22 @@ export class MemberLifecycleService {
 
   /** Idempotent: deactivating a deactivated member changes nothing (erasing still erases). */
   async deactivate(actor: Actor, memberId: string, erase: boolean): Promise<void> {
-    const done = await this.organizations.deactivateMember(actor.orgId, memberId, erase, (m) => {
-      if (m.user_id === actor.userId) {
-        throw new ConflictError('admins cannot deactivate themselves; ask another admin');
-      }
+    const done = await this.organizations.deactivateMember(actor.orgId, memberId, erase, {
+      check: (member) => {
+        if (member.user_id === actor.userId) {
+          throw new ConflictError('admins cannot deactivate themselves; ask another admin');
+        }
+      },
+      record: (manager, member) =>
+        this.audit.recordIn(manager, actor, {
+          action: 'member.deactivated',
+          resourceType: 'member',
+          resourceId: memberId,
+          details: { user_id: member.user_id },
+        }),
     });
     if (!done) throw new NotFoundError(ErrorCode.NOT_FOUND, `member ${memberId} not found`);
     if (done.event) {
-      await this.audit.record(actor, {
-        action: 'member.deactivated',
-        resourceType: 'member',
-        resourceId: memberId,
-        details: { user_id: done.userId },
-      });
       // After commit; if this process dies first, the outbox relay dispatches it.
       await this.bus
         .dispatch([done.event])

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from 'src/common/errors/domain-error';
 import { ErrorCode } from 'src/common/errors/error-codes';
 import { EventRef, OutboxRepository } from 'src/modules/outbox/outbox.repository';
@@ -81,8 +81,12 @@ export class OrganizationsRepository {
     orgId: string,
     memberId: string,
     erase: boolean,
-    /** Throws to refuse, inside the transaction, before anything changes. */
-    check: (member: { user_id: string }) => void,
+    hooks: {
+      /** Throws to refuse, inside the transaction, before anything changes. */
+      check: (member: { user_id: string }) => void;
+      /** Records the change in the same transaction (its audit entry), the first time only. */
+      record: (manager: EntityManager, member: { user_id: string }) => Promise<void>;
+    },
   ): Promise<{ userId: string; email: string | null; event: EventRef | null } | null> {
     return this.dataSource.transaction(async (manager) => {
       const [member]: { user_id: string; email: string | null; deactivated_at: Date | null }[] =
@@ -92,7 +96,7 @@ export class OrganizationsRepository {
           [memberId, orgId],
         );
       if (!member) return null;
-      check(member);
+      hooks.check(member);
       await manager.query(
         `UPDATE members
             SET is_active = false, deactivated_at = COALESCE(deactivated_at, now()),
@@ -114,6 +118,7 @@ export class OrganizationsRepository {
         subjectId: memberId,
         payload,
       });
+      await hooks.record(manager, member);
       return { userId: member.user_id, email: member.email, event };
     });
   }

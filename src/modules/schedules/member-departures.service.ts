@@ -32,15 +32,18 @@ export class MemberDeparturesService implements OnModuleInit {
 
   async memberDeactivated({ orgId, payload }: DomainEvent<MemberDeactivated>): Promise<void> {
     const actor = { ...systemActor(orgId), userId: 'system:member-deactivated' };
-    const changed = await this.recipients.removeMember(orgId, payload.user_id, payload.email);
-    for (const id of changed) {
-      await this.audit.record(actor, {
-        action: 'schedule.recipient_removed',
-        resourceType: 'scheduled_report',
-        resourceId: id,
-        details: { member_id: payload.member_id },
-      });
-    }
+    const changed = await this.recipients.removeMember(
+      orgId,
+      payload.user_id,
+      payload.email,
+      (manager, id) =>
+        this.audit.recordIn(manager, actor, {
+          action: 'schedule.recipient_removed',
+          resourceType: 'scheduled_report',
+          resourceId: id,
+          details: { member_id: payload.member_id },
+        }),
+    );
     for (const id of await this.recipients.activeCreatedBy(orgId, payload.user_id)) {
       await this.schedules.pause(actor, id);
     }

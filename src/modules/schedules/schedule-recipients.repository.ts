@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 // A recipient `r` that names the member ($2 its user id, $3 its address).
 const NAMES_MEMBER = `((r->>'type' = 'user_id' AND r->>'value' = $2)
@@ -16,8 +16,27 @@ export class ScheduleRecipientsRepository {
    * `email` recipients with their address. The ids of the schedules changed (none the second
    * time). The version moves, so an edit racing it answers 409 instead of putting them back.
    */
-  async removeMember(orgId: string, userId: string, email: string | null): Promise<string[]> {
-    const rows: [{ id: string }[], number] = await this.dataSource.query(
+  async removeMember(
+    orgId: string,
+    userId: string,
+    email: string | null,
+    /** Records each change in the same transaction (its audit entry). */
+    record: (manager: EntityManager, scheduleId: string) => Promise<void>,
+  ): Promise<string[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const ids = await this.removeIn(manager, orgId, userId, email);
+      for (const id of ids) await record(manager, id);
+      return ids;
+    });
+  }
+
+  private async removeIn(
+    manager: EntityManager,
+    orgId: string,
+    userId: string,
+    email: string | null,
+  ): Promise<string[]> {
+    const rows: [{ id: string }[], number] = await manager.query(
       `UPDATE scheduled_reports s
           SET recipients = kept.list, version = s.version + 1, updated_at = now()
          FROM (SELECT s2.id,
