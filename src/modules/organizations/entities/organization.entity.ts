@@ -50,7 +50,7 @@ export class Organization {
   @Column('text', { nullable: true })
   brand_name: string | null;
 
-  /** Slack bot token, encrypted with the app secret; never returned. */
+  /** Slack bot token, sealed with the key ring (its key id kept with it); never returned. */
   @Column('text', { nullable: true })
   slack_bot_token_encrypted: string | null;
 
