@@ -1,9 +1,14 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfigService } from 'src/config/app-config.service';
 import { dataSourceOptions } from './data-source-options';
+import { TransactionScope } from './transaction-scope';
 
-/** The TypeORM connection; migrations run before the app boots (see run-migrations.ts). */
+/**
+ * The TypeORM connection, and the TransactionScope every module may use; migrations run
+ * before the app boots (see run-migrations.ts).
+ */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -14,5 +19,7 @@ import { dataSourceOptions } from './data-source-options';
       }),
     }),
   ],
+  providers: [TransactionScope],
+  exports: [TransactionScope],
 })
 export class DatabaseModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { managerOf } from 'src/database/transaction-scope';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditPosition } from './audit-cursor';
@@ -58,9 +59,12 @@ const POSITION_OF_ROW = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH
 export class AuditRepository {
   constructor(@InjectRepository(AuditLog) private readonly logs: Repository<AuditLog>) {}
 
-  /** With `manager`, inside the caller's transaction: the entry commits or rolls back with it. */
+  /**
+   * Inside the caller's transaction (`manager`, or the ambient one of TransactionScope.run): the
+   * entry commits or rolls back with the change it records.
+   */
   async insert(orgId: string, entry: AuditEntry, manager?: EntityManager): Promise<void> {
-    const repo = manager ? manager.getRepository(AuditLog) : this.logs;
+    const repo = (manager ?? managerOf(this.logs.manager.connection)).getRepository(AuditLog);
     await repo.insert(this.rowOf(orgId, entry, null));
   }
 

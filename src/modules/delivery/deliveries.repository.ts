@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { managerOf } from 'src/database/transaction-scope';
 import { DeliveryStatus } from 'src/domain/vocabulary';
 import type { Recipient } from 'src/modules/schedules/entities/scheduled-report.entity';
 import { ReportDelivery } from './entities/report-delivery.entity';
@@ -176,7 +177,7 @@ export class DeliveriesRepository {
    * Sent and skipped rows are never touched: nobody already served gets a second copy.
    */
   async reopenFailed(orgId: string, executionId: string, deliveryId?: string): Promise<string[]> {
-    const rows: [{ id: string }[], number] = await this.dataSource.query(
+    const rows: [{ id: string }[], number] = await managerOf(this.dataSource).query(
       `UPDATE report_deliveries
           SET status = 'pending', lease_id = NULL, leased_until = NULL, updated_at = now(),
               metadata = metadata || jsonb_build_object('resent_at', now(),

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor } from 'src/common/auth/actor';
 import { ConflictError, NotFoundError } from 'src/common/errors/domain-error';
 import { ErrorCode } from 'src/common/errors/error-codes';
+import { TransactionScope } from 'src/database/transaction-scope';
 import { AuditService } from 'src/modules/audit/audit.service';
 import { ExecutionsService } from 'src/modules/executions/executions.service';
 import { toReportExecutionDto } from 'src/modules/executions/report-execution.mapper';
@@ -26,6 +27,7 @@ export class ExecutionDeliveriesService {
     private readonly queue: DeliveryQueue,
     private readonly limiter: RunNowLimiter,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionScope,
   ) {}
 
   /** The execution (visible to the actor) with one delivery per recipient. */
@@ -52,7 +54,7 @@ export class ExecutionDeliveriesService {
       );
     }
     const hit = await this.limiter.consumeResend(actor.orgId, actor.userId);
-    const reopened = await this.deliveries.reopenFailed(actor.orgId, executionId, deliveryId);
+    const reopened = await this.reopen(actor, executionId, deliveryId);
     if (reopened.length === 0) {
       await hit?.refund();
       throw new ConflictError(
@@ -66,7 +68,7 @@ export class ExecutionDeliveriesService {
   async resendFailed(actor: Actor, executionId: string): Promise<ExecutionWithDeliveriesDto> {
     await this.authorize(actor, executionId);
     const hit = await this.limiter.consumeResend(actor.orgId, actor.userId);
-    const reopened = await this.deliveries.reopenFailed(actor.orgId, executionId);
+    const reopened = await this.reopen(actor, executionId);
     // Nothing failed, nothing resent: the click costs nothing.
     if (reopened.length === 0) await hit?.refund();
     await this.requeue(actor, executionId, reopened);
@@ -84,15 +86,25 @@ export class ExecutionDeliveriesService {
     }
   }
 
+  /** Failed or bounced deliveries back to pending, audited in the same transaction. */
+  private reopen(actor: Actor, executionId: string, deliveryId?: string): Promise<string[]> {
+    return this.transactions.run(async () => {
+      const ids = await this.deliveries.reopenFailed(actor.orgId, executionId, deliveryId);
+      if (ids.length === 0) return ids;
+      await this.audit.record(actor, {
+        action: 'delivery.resent',
+        resourceType: 'report_execution',
+        resourceId: executionId,
+        details: { delivery_ids: ids },
+      });
+      return ids;
+    });
+  }
+
+  /** After commit: the reopened rows get jobs (the delivery reconciler covers a failure here). */
   private async requeue(actor: Actor, executionId: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     for (const id of ids) await this.queue.forget(id).catch(() => undefined);
     await this.queue.deliver(ids.map((id) => ({ id, orgId: actor.orgId })));
-    await this.audit.record(actor, {
-      action: 'delivery.resent',
-      resourceType: 'report_execution',
-      resourceId: executionId,
-      details: { delivery_ids: ids },
-    });
   }
 }

@@ -6,6 +6,7 @@ import { KeyRing } from 'src/common/crypto/key-ring';
 import { DomainError, NotFoundError } from 'src/common/errors/domain-error';
 import { ErrorCode } from 'src/common/errors/error-codes';
 import { AppConfigService } from 'src/config/app-config.service';
+import { TransactionScope } from 'src/database/transaction-scope';
 import { AuditService } from 'src/modules/audit/audit.service';
 import { OrganizationsService } from 'src/modules/organizations/organizations.service';
 import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
@@ -37,6 +38,7 @@ export class DownloadsService {
     private readonly schedulesService: SchedulesService,
     private readonly organizations: OrganizationsService,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionScope,
     private readonly config: AppConfigService,
     private readonly clock: Clock,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
@@ -92,13 +94,16 @@ export class DownloadsService {
     if (schedule && !schedule.deleted_at) {
       await this.schedulesService.loadForChange(actor, schedule.id);
     }
-    const revokedAt = await this.executions.revokeLinks(actor.orgId, id, this.clock.now());
-    if (!revokedAt) throw executionNotFound(id);
-    await this.audit.record(actor, {
-      action: 'download_links.revoked',
-      resourceType: 'report_execution',
-      resourceId: id,
-      details: { links_revoked_at: revokedAt.toISOString() },
+    const revokedAt = await this.transactions.run(async () => {
+      const at = await this.executions.revokeLinks(actor.orgId, id, this.clock.now());
+      if (!at) throw executionNotFound(id);
+      await this.audit.record(actor, {
+        action: 'download_links.revoked',
+        resourceType: 'report_execution',
+        resourceId: id,
+        details: { links_revoked_at: at.toISOString() },
+      });
+      return at;
     });
     return { execution_id: id, links_revoked_at: revokedAt.toISOString() };
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { managerOf } from 'src/database/transaction-scope';
 import { DataSource, In, LessThan } from 'typeorm';
 import { ExecutionStatus } from 'src/domain/vocabulary';
 import { ReportExecution } from './entities/report-execution.entity';
@@ -16,8 +17,9 @@ export interface NewManualExecution {
 export class ExecutionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Joins the caller's TransactionScope, if any (a run created with its audit entry). */
   private get repo() {
-    return this.dataSource.getRepository(ReportExecution);
+    return managerOf(this.dataSource).getRepository(ReportExecution);
   }
 
   findOne(orgId: string, id: string): Promise<ReportExecution | null> {
@@ -42,7 +44,7 @@ export class ExecutionsRepository {
     orgId: string,
     input: NewManualExecution,
   ): Promise<{ execution: ReportExecution; created: boolean }> {
-    const inserted: { id: string }[] = await this.dataSource.query(
+    const inserted: { id: string }[] = await managerOf(this.dataSource).query(
       `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for, status, requested_by, metadata)
        VALUES ($1, $2, 'manual', $3, 'pending', $4, $5)
        ON CONFLICT (scheduled_report_id) WHERE "trigger" = 'manual' AND "status" IN ('pending', 'running')
@@ -102,7 +104,7 @@ export class ExecutionsRepository {
    * processes' clocks may differ). The stored instant, or null when no such execution.
    */
   async revokeLinks(orgId: string, id: string, at: Date): Promise<Date | null> {
-    const rows: [{ links_revoked_at: Date }[], number] = await this.dataSource.query(
+    const rows: [{ links_revoked_at: Date }[], number] = await managerOf(this.dataSource).query(
       `UPDATE report_executions
           SET links_revoked_at = GREATEST(links_revoked_at, $3::timestamptz), updated_at = now()
         WHERE id = $1 AND organization_id = $2

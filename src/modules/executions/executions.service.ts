@@ -11,6 +11,7 @@ import {
 import { ErrorCode } from 'src/common/errors/error-codes';
 import { Paginated, paginated } from 'src/common/http/paginated-response.dto';
 import { ExecutionQueue } from 'src/queue/execution-queue';
+import { TransactionScope } from 'src/database/transaction-scope';
 import { AuditService } from 'src/modules/audit/audit.service';
 import { ReportTypeRegistry } from 'src/modules/generators/report-types/report-type.registry';
 import { RunNowLimiter } from 'src/modules/rate-limits/run-now.limiter';
@@ -31,6 +32,7 @@ export class ExecutionsService {
     private readonly queue: ExecutionQueue,
     private readonly limiter: RunNowLimiter,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionScope,
     private readonly clock: Clock,
   ) {}
 
@@ -67,23 +69,27 @@ export class ExecutionsService {
       scheduledFor = slot;
     }
     const hit = await this.limiter.consume(actor.orgId, actor.userId);
-    const { execution, created } = await this.executions.createManualOrGetInFlight(actor.orgId, {
-      scheduleId,
-      scheduledFor,
-      requestedBy: actor.userId,
-      metadata: asOf ? { as_of: asOf.toISOString() } : {},
+    const { execution, created } = await this.transactions.run(async () => {
+      const run = await this.executions.createManualOrGetInFlight(actor.orgId, {
+        scheduleId,
+        scheduledFor,
+        requestedBy: actor.userId,
+        metadata: asOf ? { as_of: asOf.toISOString() } : {},
+      });
+      if (run.created) {
+        await this.audit.record(actor, {
+          action: 'schedule.run_requested',
+          resourceType: 'scheduled_report',
+          resourceId: scheduleId,
+          details: { execution_id: run.execution.id, as_of: asOf?.toISOString() ?? null },
+        });
+      }
+      return run;
     });
     // A click on a run already in flight starts nothing, so it costs nothing.
     if (!created) await hit?.refund();
-    if (created) {
-      await this.queue.enqueue([execution], 'manual');
-      await this.audit.record(actor, {
-        action: 'schedule.run_requested',
-        resourceType: 'scheduled_report',
-        resourceId: scheduleId,
-        details: { execution_id: execution.id, as_of: asOf?.toISOString() ?? null },
-      });
-    }
+    // After commit; the row is the outbox, so a lost enqueue is the reconciler's.
+    if (created) await this.queue.enqueue([execution], 'manual');
     return { execution: toReportExecutionDto(execution), created };
   }
 

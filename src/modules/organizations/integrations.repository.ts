@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { managerOf } from 'src/database/transaction-scope';
 import { Organization } from './entities/organization.entity';
 
-/** Writes the organization's sealed integration secrets; every method is keyed by org id. */
+/**
+ * Writes the organization's sealed integration secrets; every method is keyed by org id, and
+ * joins the caller's TransactionScope, so a change commits with its audit entry.
+ */
 @Injectable()
 export class IntegrationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Sets (or clears, with null) the sealed Slack token; false when the org does not exist. */
   async setSlackToken(orgId: string, sealed: string | null): Promise<boolean> {
-    const result = await this.dataSource
+    const result = await managerOf(this.dataSource)
       .getRepository(Organization)
       .update({ id: orgId }, { slack_bot_token_encrypted: sealed });
     return (result.affected ?? 0) > 0;
@@ -26,7 +30,7 @@ export class IntegrationsRepository {
     sealed: string,
     rotatedAt: Date,
   ): Promise<{ hasPrevious: boolean } | null> {
-    const rows = (await this.dataSource.query(
+    const rows = (await managerOf(this.dataSource).query(
       `UPDATE organizations
           SET webhook_secret_previous = webhook_secret,
               webhook_secret = $2,

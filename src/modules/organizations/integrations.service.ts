@@ -4,6 +4,7 @@ import { Actor } from 'src/common/auth/actor';
 import { Clock } from 'src/common/clock';
 import { NotFoundError } from 'src/common/errors/domain-error';
 import { ErrorCode } from 'src/common/errors/error-codes';
+import { TransactionScope } from 'src/database/transaction-scope';
 import { AuditService } from 'src/modules/audit/audit.service';
 import { SlackIntegrationDto } from './dto/slack-integration.dto';
 import { WebhookSecretDto } from './dto/webhook-secret.dto';
@@ -26,6 +27,7 @@ export class IntegrationsService {
     private readonly repository: IntegrationsRepository,
     private readonly secrets: OrganizationSecretsService,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionScope,
     private readonly clock: Clock,
   ) {}
 
@@ -39,13 +41,15 @@ export class IntegrationsService {
   async setSlack(actor: Actor, botToken: string): Promise<SlackIntegrationDto> {
     const now = this.clock.now();
     const sealed = this.secrets.sealSlackIntegration(actor.orgId, botToken, now);
-    if (!(await this.repository.setSlackToken(actor.orgId, sealed))) throw orgNotFound(actor);
     const dto = slackDto(botToken, now);
-    await this.audit.record(actor, {
-      action: 'integration.slack.updated',
-      resourceType: 'organization',
-      resourceId: actor.orgId,
-      details: { configured: true, token_hint: dto.token_hint },
+    await this.transactions.run(async () => {
+      if (!(await this.repository.setSlackToken(actor.orgId, sealed))) throw orgNotFound(actor);
+      await this.audit.record(actor, {
+        action: 'integration.slack.updated',
+        resourceType: 'organization',
+        resourceId: actor.orgId,
+        details: { configured: true, token_hint: dto.token_hint },
+      });
     });
     return dto;
   }
@@ -54,12 +58,14 @@ export class IntegrationsService {
   async removeSlack(actor: Actor): Promise<void> {
     const org = await this.organizations.getOrganization(actor.orgId);
     if (org.slack_bot_token_encrypted === null) return;
-    await this.repository.setSlackToken(actor.orgId, null);
-    await this.audit.record(actor, {
-      action: 'integration.slack.removed',
-      resourceType: 'organization',
-      resourceId: actor.orgId,
-      details: { configured: false },
+    await this.transactions.run(async () => {
+      await this.repository.setSlackToken(actor.orgId, null);
+      await this.audit.record(actor, {
+        action: 'integration.slack.removed',
+        resourceType: 'organization',
+        resourceId: actor.orgId,
+        details: { configured: false },
+      });
     });
   }
 
@@ -71,16 +77,19 @@ export class IntegrationsService {
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     const now = this.clock.now();
     const sealed = this.secrets.sealWebhookSecret(actor.orgId, secret);
-    const rotated = await this.repository.rotateWebhookSecret(actor.orgId, sealed, now);
-    if (!rotated) throw orgNotFound(actor);
-    const previousExpiresAt = rotated.hasPrevious
-      ? new Date(now.getTime() + WEBHOOK_SECRET_GRACE_MS).toISOString()
-      : null;
-    await this.audit.record(actor, {
-      action: 'webhook_secret.rotated',
-      resourceType: 'organization',
-      resourceId: actor.orgId,
-      details: { previous_secret_expires_at: previousExpiresAt },
+    const previousExpiresAt = await this.transactions.run(async () => {
+      const rotated = await this.repository.rotateWebhookSecret(actor.orgId, sealed, now);
+      if (!rotated) throw orgNotFound(actor);
+      const expiresAt = rotated.hasPrevious
+        ? new Date(now.getTime() + WEBHOOK_SECRET_GRACE_MS).toISOString()
+        : null;
+      await this.audit.record(actor, {
+        action: 'webhook_secret.rotated',
+        resourceType: 'organization',
+        resourceId: actor.orgId,
+        details: { previous_secret_expires_at: expiresAt },
+      });
+      return expiresAt;
     });
     return {
       secret,

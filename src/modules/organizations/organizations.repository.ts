@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from 'src/common/errors/domain-error';
+import { managerOf } from 'src/database/transaction-scope';
 import { ErrorCode } from 'src/common/errors/error-codes';
 import { EventRef, OutboxRepository } from 'src/modules/outbox/outbox.repository';
 import { Organization } from './entities/organization.entity';
@@ -128,7 +129,7 @@ export class OrganizationsRepository {
   }
 
   async updateSettings(orgId: string, patch: Partial<OrganizationSettings>): Promise<Organization> {
-    const repository = this.dataSource.getRepository(Organization);
+    const repository = managerOf(this.dataSource).getRepository(Organization);
     await repository.update({ id: orgId }, patch);
     return repository.findOneOrFail({ where: { id: orgId } });
   }

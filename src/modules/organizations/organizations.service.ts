@@ -4,6 +4,7 @@ import { NotFoundError } from 'src/common/errors/domain-error';
 import { ErrorCode } from 'src/common/errors/error-codes';
 import { Paginated, paginated } from 'src/common/http/paginated-response.dto';
 import { jsonEqual } from 'src/common/json-equal';
+import { TransactionScope } from 'src/database/transaction-scope';
 import { AuditService } from 'src/modules/audit/audit.service';
 import { MemberDto } from './dto/member.dto';
 import { OrganizationSettingsDto } from './dto/organization-settings.dto';
@@ -23,6 +24,7 @@ export class OrganizationsService {
     private readonly organizations: OrganizationsRepository,
     private readonly members: MembersRepository,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionScope,
   ) {}
 
   async provisionMember(claims: MemberClaims): Promise<void> {
@@ -47,18 +49,21 @@ export class OrganizationsService {
     patch: UpdateOrganizationSettingsDto,
   ): Promise<OrganizationSettingsDto> {
     const before = await this.getOrganization(actor.orgId);
-    const updated = await this.organizations.updateSettings(actor.orgId, patch);
     const changed = Object.fromEntries(
       Object.entries(patch).map(([key, value]) => [
         key,
         { from: before[key as keyof Organization], to: value },
       ]),
     );
-    await this.audit.record(actor, {
-      action: 'settings.updated',
-      resourceType: 'organization',
-      resourceId: actor.orgId,
-      details: changed,
+    const updated = await this.transactions.run(async () => {
+      const saved = await this.organizations.updateSettings(actor.orgId, patch);
+      await this.audit.record(actor, {
+        action: 'settings.updated',
+        resourceType: 'organization',
+        resourceId: actor.orgId,
+        details: changed,
+      });
+      return saved;
     });
     return toOrganizationSettingsDto(updated);
   }

@@ -4,6 +4,7 @@ import { KeyRing } from 'src/common/crypto/key-ring';
 import { NotFoundError } from 'src/common/errors/domain-error';
 import { ErrorCode } from 'src/common/errors/error-codes';
 import { AppConfigService } from 'src/config/app-config.service';
+import { TransactionScope } from 'src/database/transaction-scope';
 import { AuditService } from 'src/modules/audit/audit.service';
 import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
 import { UnsubscribeGrant, UnsubscribeTokenSigner } from './unsubscribe-token.signer';
@@ -23,6 +24,7 @@ export class UnsubscribeService {
     private readonly unsubscribes: UnsubscribesRepository,
     private readonly schedules: SchedulesRepository,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionScope,
     private readonly config: AppConfigService,
   ) {
     this.signer = new UnsubscribeTokenSigner(new KeyRing(config.values.appKeys));
@@ -45,7 +47,8 @@ export class UnsubscribeService {
   /** Opts the recipient out; repeating it is harmless. */
   async unsubscribe(token: string): Promise<UnsubscribeTarget> {
     const { grant, scheduleName } = await this.resolve(token);
-    if (await this.unsubscribes.add(grant)) {
+    await this.transactions.run(async () => {
+      if (!(await this.unsubscribes.add(grant))) return;
       await this.audit.record(
         { ...systemActor(grant.orgId), userId: 'unsubscribe-link' },
         {
@@ -55,7 +58,7 @@ export class UnsubscribeService {
           details: { recipient_type: grant.recipientType, recipient_value: grant.recipientValue },
         },
       );
-    }
+    });
     return { scheduleName, recipient: grant.recipientValue };
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { managerOf } from 'src/database/transaction-scope';
 import type { UnsubscribeGrant } from './unsubscribe-token.signer';
 
 /** `unsubscribes`: who opted out of which schedule. */
@@ -10,7 +11,7 @@ export class UnsubscribesRepository {
 
   /** Records the opt-out; true when it is new, false when it was already there or the schedule is gone. */
   async add(grant: UnsubscribeGrant): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows: unknown[] = await managerOf(this.dataSource).query(
       `INSERT INTO unsubscribes (organization_id, scheduled_report_id, recipient_type, recipient_value)
        SELECT $1, id, $3, $4 FROM scheduled_reports WHERE id = $2 AND organization_id = $1
        ON CONFLICT ON CONSTRAINT unsubscribes_recipient_key DO NOTHING
