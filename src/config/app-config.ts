@@ -24,10 +24,14 @@ export interface AppConfig {
     secret?: string;
     /** PEM public key for RS256/ES256 tokens from a production IdP. */
     publicKey?: string;
-    /** Expected `iss`, checked when set. */
+    /** Expected `iss`; checked when set, required with a public key. */
     issuer?: string;
-    /** Expected `aud`, checked when set. */
+    /** Expected `aud`; checked when set, required with a public key. */
     audience?: string;
+    /** HS256 accepted next to a public key (JWT_ALLOW_HS256); off, a shared dev secret could mint production tokens. */
+    allowHs256: boolean;
+    /** Longest accepted token lifetime, `exp - iat`, in seconds (JWT_MAX_AGE). */
+    maxAgeSeconds: number;
   };
   /**
    * The key ring for links, unsubscribe tokens and sealed secrets, current key first: the first

@@ -1,5 +1,6 @@
 import { AppConfig, AppKey, AppRole } from './app-config';
 import { ConfigError } from './config.errors';
+import { parseDurationSeconds } from './duration';
 
 type Env = Record<string, string | undefined>;
 
@@ -9,20 +10,7 @@ const ROLES: readonly AppRole[] = ['all', 'api', 'scheduler', 'worker'];
 export function loadConfig(env: Env): AppConfig {
   const read = new EnvReader(env);
   const port = read.integer('PORT', 3000, 1, 65535);
-  const jwtSecret = read.optional('JWT_SECRET');
-  const jwtPublicKey = read.optional('JWT_PUBLIC_KEY');
-  if (!jwtSecret && !jwtPublicKey) {
-    throw new ConfigError('JWT_SECRET', 'is required (or set JWT_PUBLIC_KEY)');
-  }
-  if (jwtSecret !== undefined && jwtSecret.length < 16) {
-    throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
-  }
-  if (jwtPublicKey !== undefined && !/-----BEGIN [A-Z ]*PUBLIC KEY-----/.test(jwtPublicKey)) {
-    throw new ConfigError(
-      'JWT_PUBLIC_KEY',
-      'must be a PEM public key (-----BEGIN PUBLIC KEY-----)',
-    );
-  }
+  const jwt = readJwt(read);
   const appKeys = readAppKeys(read);
 
   return {
@@ -34,12 +22,7 @@ export function loadConfig(env: Env): AppConfig {
     ]),
     redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     migrationsRun: read.boolean('MIGRATIONS_RUN', true),
-    jwt: {
-      secret: jwtSecret,
-      publicKey: jwtPublicKey?.replace(/\\n/g, '\n'),
-      issuer: read.optional('JWT_ISSUER'),
-      audience: read.optional('JWT_AUDIENCE'),
-    },
+    jwt,
     appKeys,
     appSecret: appKeys[0].secret,
     publicBaseUrl: read
@@ -75,6 +58,51 @@ export function loadConfig(env: Env): AppConfig {
       webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
       autoPauseAfterFailures: read.integer('AUTO_PAUSE_AFTER_FAILURES', 5, 0, 100),
     },
+  };
+}
+
+/**
+ * JWT_SECRET (HS256) and/or JWT_PUBLIC_KEY (RS256/ES256). A public key means a real IdP, so its
+ * tokens must name the expected issuer and audience (a token of another application of the same
+ * IdP must not pass), and HS256 stays off unless JWT_ALLOW_HS256 says otherwise: a shared secret
+ * copied to dev machines must not be able to mint production tokens.
+ */
+function readJwt(read: EnvReader): AppConfig['jwt'] {
+  const secret = read.optional('JWT_SECRET');
+  const publicKey = read.optional('JWT_PUBLIC_KEY');
+  if (!secret && !publicKey) {
+    throw new ConfigError('JWT_SECRET', 'is required (or set JWT_PUBLIC_KEY)');
+  }
+  if (secret !== undefined && secret.length < 16) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
+  }
+  if (publicKey !== undefined && !/-----BEGIN [A-Z ]*PUBLIC KEY-----/.test(publicKey)) {
+    throw new ConfigError(
+      'JWT_PUBLIC_KEY',
+      'must be a PEM public key (-----BEGIN PUBLIC KEY-----)',
+    );
+  }
+  const issuer = read.optional('JWT_ISSUER');
+  const audience = read.optional('JWT_AUDIENCE');
+  const allowHs256 = read.boolean('JWT_ALLOW_HS256', false);
+  if (publicKey !== undefined) {
+    if (!issuer) throw new ConfigError('JWT_ISSUER', 'is required with JWT_PUBLIC_KEY');
+    if (!audience) throw new ConfigError('JWT_AUDIENCE', 'is required with JWT_PUBLIC_KEY');
+    if (secret !== undefined && !allowHs256) {
+      throw new ConfigError(
+        'JWT_SECRET',
+        'must not be set with JWT_PUBLIC_KEY (HS256 tokens signed with it would be accepted); ' +
+          'unset it, or set JWT_ALLOW_HS256=true',
+      );
+    }
+  }
+  return {
+    secret,
+    publicKey: publicKey?.replace(/\\n/g, '\n'),
+    issuer,
+    audience,
+    allowHs256,
+    maxAgeSeconds: read.duration('JWT_MAX_AGE', 24 * 3600, 60, 30 * 86_400),
   };
 }
 
@@ -148,6 +176,20 @@ class EnvReader {
       throw new ConfigError(name, `must be an integer from ${min} to ${max} (got '${raw}')`);
     }
     return Number(raw);
+  }
+
+  /** Seconds, written `90m`, `24h`, `3600s`, `2d` or plain seconds. */
+  duration(name: string, fallbackSeconds: number, minSeconds: number, maxSeconds: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallbackSeconds;
+    const seconds = parseDurationSeconds(raw);
+    if (seconds === null || seconds < minSeconds || seconds > maxSeconds) {
+      throw new ConfigError(
+        name,
+        `must be a duration such as 90m, 24h or 3600s, from ${minSeconds} s to ${maxSeconds} s (got '${raw}')`,
+      );
+    }
+    return seconds;
   }
 
   boolean(name: string, fallback: boolean): boolean {
