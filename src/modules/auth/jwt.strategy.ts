@@ -6,22 +6,26 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { Actor } from 'src/common/auth/actor';
 import { AppConfigService } from 'src/config/app-config.service';
 import { OrganizationsService } from 'src/modules/organizations/organizations.service';
-import { parseClaims } from './parse-claims';
+import { DEFAULT_CLOCK_SKEW_SECONDS, parseClaims } from './parse-claims';
+import { TokenRefusedError } from './token-refused.error';
 
 const ASYMMETRIC: Algorithm[] = ['RS256', 'ES256'];
 
 /**
  * Verifies bearer tokens: HS256 with JWT_SECRET and/or RS256/ES256 with JWT_PUBLIC_KEY.
  * The key is chosen by the token's `alg`, so an HS256 token can never be checked against
- * the public key (algorithm confusion), and `none` is never in the allowed list.
+ * the public key (algorithm confusion), and `none` is never in the allowed list. The
+ * configuration refuses HS256 next to a public key unless JWT_ALLOW_HS256 is set.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly maxAgeSeconds: number;
+
   constructor(
     config: AppConfigService,
     private readonly organizations: OrganizationsService,
   ) {
-    const { secret, publicKey, issuer, audience } = config.values.jwt;
+    const { secret, publicKey, issuer, audience, maxAgeSeconds } = config.values.jwt;
     const algorithms: Algorithm[] = [
       ...(secret ? (['HS256'] as Algorithm[]) : []),
       ...(publicKey ? ASYMMETRIC : []),
@@ -32,6 +36,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       algorithms,
       issuer,
       audience,
+      // nbf is judged by parseClaims, with the same clock skew as iat.
+      jsonWebTokenOptions: { ignoreNotBefore: true },
       passReqToCallback: true,
       secretOrKeyProvider: (
         _req: Request,
@@ -44,14 +50,17 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         return done(new Error(`token algorithm '${alg}' is not accepted`));
       },
     });
+    this.maxAgeSeconds = maxAgeSeconds;
   }
 
-  async validate(
-    req: Request & { id?: string },
-    payload: Record<string, unknown>,
-  ): Promise<Actor | false> {
-    const claims = parseClaims(payload);
-    if (!claims) return false;
+  async validate(req: Request & { id?: string }, payload: Record<string, unknown>): Promise<Actor> {
+    const parsed = parseClaims(payload, {
+      now: Math.floor(Date.now() / 1000),
+      maxAgeSeconds: this.maxAgeSeconds,
+      clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS,
+    });
+    if ('problem' in parsed) throw new TokenRefusedError(parsed.problem);
+    const { claims } = parsed;
     await this.organizations.provisionMember(claims);
     return {
       userId: claims.userId,

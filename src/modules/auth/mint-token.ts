@@ -1,5 +1,6 @@
 import type { sign as Sign } from 'jsonwebtoken';
 import { ROLES } from 'src/domain/vocabulary';
+import { parseDurationSeconds } from 'src/config/duration';
 import { loadConfig } from 'src/config/load-config';
 import { readEnv } from 'src/config/read-env';
 
@@ -19,6 +20,19 @@ export function mintTokenFromArgs(argv: string[], sign: typeof Sign): string {
   const config = loadConfig(readEnv());
   if (!config.jwt.secret)
     throw new Error('JWT_SECRET is not set; tokens for RS256/ES256 come from your IdP');
+  // The service refuses a token living longer than JWT_MAX_AGE; say so here instead.
+  const ttlSeconds =
+    args.ttl === undefined
+      ? Math.min(8 * 3600, config.jwt.maxAgeSeconds)
+      : parseDurationSeconds(args.ttl);
+  if (ttlSeconds === null || ttlSeconds < 1) {
+    throw new Error(`--ttl must be a duration such as 90m, 8h or 3600s\n${USAGE}`);
+  }
+  if (ttlSeconds > config.jwt.maxAgeSeconds) {
+    throw new Error(
+      `--ttl ${args.ttl} is longer than JWT_MAX_AGE (${config.jwt.maxAgeSeconds} s); the service would refuse the token`,
+    );
+  }
   const sub = args.sub ?? 'demo-admin';
   return sign(
     {
@@ -34,7 +48,7 @@ export function mintTokenFromArgs(argv: string[], sign: typeof Sign): string {
     config.jwt.secret,
     {
       algorithm: 'HS256',
-      expiresIn: (args.ttl ?? '8h') as `${number}h`,
+      expiresIn: ttlSeconds,
       ...(config.jwt.issuer ? { issuer: config.jwt.issuer } : {}),
       ...(config.jwt.audience ? { audience: config.jwt.audience } : {}),
     },

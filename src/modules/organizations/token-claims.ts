@@ -6,5 +6,7 @@ export interface MemberClaims {
   name?: string;
   roles: Role[];
   permissions: string[];
+  /** When the token was issued (`iat`, required): a token older than a deactivation is stale. */
+  issuedAt: Date;
 }
 import { Role } from 'src/domain/vocabulary';
