@@ -1,5 +1,6 @@
 import type { MailerService } from '@nestjs-modules/mailer';
 import { Readable } from 'node:stream';
+import { startSmtpInbox, type SmtpInbox } from 'test/utils/smtp-inbox';
 import type { AppConfig } from 'src/config/app-config';
 import type { AppConfigService } from 'src/config/app-config.service';
 import {
@@ -149,7 +150,80 @@ describe('MailTransport', () => {
       messageId: '<d-1@acme.io>',
       headers: { 'List-Unsubscribe': '<https://x/u/1> Bcc: w@evil' },
     });
+    expect(options.envelope).toEqual({ from: 'reports@acme.io', to: ['eve@example.com'] });
     expect(JSON.stringify(options)).not.toMatch(/\\r|\\n/);
+  });
+
+  it('always hands nodemailer address objects, never a string it would parse', async () => {
+    const sendMail = jest.fn().mockResolvedValue({ response: '250 OK' });
+    await transportWith(sendMail).send({ ...mail, to: { address: 'eve@example.com' } });
+    expect(sendMail.mock.calls[0][0]).toMatchObject({
+      to: { name: '', address: 'eve@example.com' },
+      envelope: { from: 'reports@acme.io', to: ['eve@example.com'] },
+    });
+  });
+
+  it.each([
+    'eve@example.com, mallory@evil.test',
+    'eve@example.com,mallory@evil.test',
+    'Eve <eve@example.com>',
+    '"mallory@evil.test"@example.com',
+    'eve@example.com\r\nBcc: mallory@evil.test',
+  ])('refuses the address %j for good, sending nothing', async (address) => {
+    const sendMail = jest.fn();
+    const content = Readable.from([Buffer.from('x')]);
+    const error = await transportWith(sendMail)
+      .send({
+        ...mail,
+        to: { address },
+        attachment: { filename: 'a.csv', contentType: 'text/csv', content },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentDeliveryError);
+    expect(error).toMatchObject({ outcome: 'failed' });
+    expect(sendMail).not.toHaveBeenCalled();
+    expect(content.destroyed).toBe(true);
+  });
+
+  describe('against a real SMTP server', () => {
+    let inbox: SmtpInbox;
+    let mailer: MailerService;
+
+    beforeAll(async () => {
+      inbox = await startSmtpInbox();
+      const { MailerService: RealMailer } = jest.requireActual('@nestjs-modules/mailer');
+      mailer = new RealMailer({
+        transport: { host: '127.0.0.1', port: inbox.port, secure: false, ignoreTLS: true },
+      }) as MailerService;
+    });
+    afterAll(async () => {
+      await (mailer as unknown as { onModuleDestroy(): Promise<void> }).onModuleDestroy();
+      await inbox.stop();
+    });
+
+    const transport = () =>
+      new MailTransport(mailer, {
+        values: { mail: { from: 'Reports <reports@acme.io>' } },
+      } as AppConfigService);
+
+    it('names exactly one envelope recipient, whatever the display name holds', async () => {
+      inbox.clear();
+      await transport().send({
+        ...mail,
+        to: { address: 'eve@example.com', name: 'mallory@evil.test, <bob@evil.test>' },
+      });
+      const [message] = await inbox.waitForMessages(1);
+      expect(message.envelope).toEqual({ from: 'reports@acme.io', to: ['eve@example.com'] });
+    });
+
+    it('never reaches a second recipient through a crafted address', async () => {
+      inbox.clear();
+      await expect(
+        transport().send({ ...mail, to: { address: 'eve@example.com, mallory@evil.test' } }),
+      ).rejects.toBeInstanceOf(PermanentDeliveryError);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(inbox.messages).toHaveLength(0);
+    });
   });
 
   it('maps failures and closes an attachment stream it never read', async () => {

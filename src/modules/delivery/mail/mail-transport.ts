@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
+import { isPlainEmailAddress } from 'src/common/net/email-address';
 import type { AppConfig } from 'src/config/app-config';
 import { AppConfigService } from 'src/config/app-config.service';
 import {
@@ -158,6 +159,13 @@ export class MailTransport {
       mail.attachment?.content.destroy();
       throw new RetryableDeliveryError('the mail transport is shutting down; a retry will send it');
     }
+    const to = mail.to.address.trim();
+    if (!isPlainEmailAddress(to)) {
+      mail.attachment?.content.destroy();
+      // Saved addresses are checked; this one slipped past, and no retry will fix it.
+      throw new PermanentDeliveryError('the recipient is not one plain email address', 'failed');
+    }
+    const from = fromAddress(this.from);
     const messageId = messageIdFor(mail.messageKey, this.from);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(mail.headers ?? {})) {
@@ -166,10 +174,12 @@ export class MailTransport {
     try {
       const info = (await withDeadline(
         this.mailer.sendMail({
-          from: { name: headerSafe(mail.fromName, 100), address: fromAddress(this.from) },
-          to: mail.to.name
-            ? { name: headerSafe(mail.to.name, 100), address: headerSafe(mail.to.address) }
-            : headerSafe(mail.to.address),
+          // Address objects, never strings to parse, and the envelope spelled out: nodemailer
+          // would otherwise derive RCPT TO from the headers, where a crafted name or address
+          // could add a recipient (`a@x.io, b@evil.test`).
+          from: { name: headerSafe(mail.fromName, 100), address: from },
+          to: { name: headerSafe(mail.to.name ?? '', 100), address: to },
+          envelope: { from, to: [to] },
           subject: headerSafe(mail.subject),
           html: mail.html,
           text: mail.text,
