@@ -17,7 +17,11 @@ export class ReportDeliveryDto {
   @ApiProperty({ enum: RECIPIENT_TYPES, example: 'email' })
   recipient_type: RecipientType;
 
-  @ApiProperty({ example: 'finance@acme.example' })
+  @ApiProperty({
+    example: 'finance@acme.example',
+    description:
+      "A webhook URL is shown to admins only; others see its scheme and host (`https://hooks.example.com/…`), since the path often holds the receiver's secret",
+  })
   recipient_value: string;
 
   @ApiProperty({ enum: DELIVERY_STATUSES, example: 'sent' })
@@ -29,9 +33,19 @@ export class ReportDeliveryDto {
   @ApiProperty({ example: '2026-11-30T14:00:07.000Z', nullable: true, type: String })
   delivered_at: string | null;
 
-  @ApiProperty({ example: null, nullable: true, type: String })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description:
+      'Why the delivery failed. Admins read it whole; others see receiver bodies, URLs, IP addresses and host names masked',
+  })
   error_message: string | null;
 
-  @ApiProperty({ type: Object, example: { message_id: '<d-1c6f0e2a@reports.local>' } })
+  @ApiProperty({
+    type: Object,
+    example: { message_id: '<d-1c6f0e2a@reports.local>' },
+    description: 'Masked like error_message for non-admins, except ids, counts and skip reasons',
+  })
   metadata: Record<string, unknown>;
 }
