@@ -53,6 +53,12 @@ describe('guardedRequest', () => {
     ['http://api.LOCALHOST:8080/', /api\.localhost is this machine/],
     ['ftp://example.com/file', /ftp:\/\/example\.com\/file is not an http or https URL/],
     ['not a url', /is not a valid URL/],
+    ['http://hooks.example.com/in', /^http:\/\/hooks\.example\.com is not https$/],
+    ['http://93.184.216.34:8080/in', /^http:\/\/93\.184\.216\.34:8080 is not https$/],
+    ['https://[2002:7f00:1::1]/', /carries 127\.0\.0\.1/],
+    ['https://[64:ff9b:1::a00:1]/', /private or reserved address/],
+    ['https://[2001::1]/', /private or reserved address/],
+    ['https://[fec0::1]/', /private or reserved address/],
   ])('refuses %s', async (url, reason) => {
     const error = await get(url).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutboundBlockedError);
@@ -61,7 +67,7 @@ describe('guardedRequest', () => {
 
   it('refuses a hostname that resolves to a loopback address, at connect time', async () => {
     const lookup = fakeDns({ 'rebind.example': ['127.0.0.1'] });
-    const error = await get('http://rebind.example/').catch((e: unknown) => e);
+    const error = await get('https://rebind.example/').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutboundBlockedError);
     expect((error as Error).message).toBe(
       'rebind.example resolves to 127.0.0.1, which is a private or reserved address',
@@ -71,8 +77,20 @@ describe('guardedRequest', () => {
 
   it('refuses a hostname when any one of its addresses is private', async () => {
     fakeDns({ 'mixed.example': ['93.184.216.34', '10.1.2.3'] });
-    await expect(get('http://mixed.example/')).rejects.toThrow(
+    await expect(get('https://mixed.example/')).rejects.toThrow(
       /resolves to 10\.1\.2\.3, which is a private/,
+    );
+  });
+
+  it('says why plain http is refused, so callers can word it', async () => {
+    const error = await get('http://hooks.example.com/').catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'insecure' });
+  });
+
+  it('refuses a hostname resolving to a 6to4 address of a private network', async () => {
+    fakeDns({ 'six.example': ['2002:a00:1::1'] });
+    await expect(get('https://six.example/')).rejects.toThrow(
+      /resolves to 2002:a00:1::1, which is a private or reserved address/,
     );
   });
 

@@ -8,12 +8,15 @@ import { blockedAddressReason } from 'src/common/net/blocked-address';
 /** Response bodies are read up to this much; webhook and Slack answers are small. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
-/** The target may not be reached: not a URL, a scheme other than http(s), or a blocked address. */
+/**
+ * The target may not be reached: not a URL, a scheme other than http(s), a blocked address, or
+ * plain http to a host that is not allow-listed.
+ */
 export class OutboundBlockedError extends Error {
   constructor(
     readonly reason: string,
-    /** Lets save-time validation word its own message for the first two. */
-    readonly kind: 'invalid_url' | 'scheme' | 'address' = 'address',
+    /** Lets save-time validation word its own message for all but `address`. */
+    readonly kind: 'invalid_url' | 'scheme' | 'address' | 'insecure' = 'address',
   ) {
     super(reason);
     this.name = 'OutboundBlockedError';
@@ -52,8 +55,8 @@ export interface GuardedResponse {
 }
 
 /**
- * Parses a target URL and judges what can be judged without DNS: the scheme, `localhost`
- * names and IP literals. The WHATWG parser has already turned 2130706433, 0x7f.1 and
+ * Parses a target URL and judges what can be judged without DNS: the scheme (https unless
+ * allow-listed), `localhost` names and IP literals. The WHATWG parser has already turned 2130706433, 0x7f.1 and
  * [0:0:0:0:0:ffff:7f00:1] into canonical addresses, so odd spellings cannot slip past.
  * `guarded` is false for allow-listed hosts, which skip the resolved-address check too.
  */
@@ -79,6 +82,11 @@ export function checkOutboundUrl(
   if (isIP(host)) {
     const reason = blockedAddressReason(host);
     if (reason) throw new OutboundBlockedError(reason);
+  }
+  // What goes out carries report data, links and bearer tokens: in clear text only to hosts
+  // the operator listed (a local receiver, a test double).
+  if (url.protocol !== 'https:') {
+    throw new OutboundBlockedError(`${url.origin} is not https`, 'insecure');
   }
   return { url, guarded: true };
 }
