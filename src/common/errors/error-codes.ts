@@ -14,6 +14,10 @@ export const ErrorCode = {
   DELIVERY_NOT_FOUND: 'DELIVERY_NOT_FOUND',
   /** No such route or resource. */
   NOT_FOUND: 'NOT_FOUND',
+  /** The request body is larger than the limit (256 KiB). */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** The body's charset or Content-Encoding is not one the API reads (JSON is UTF-8 only). */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   /** The resource is in a state that does not allow this. */
   STATE_CONFLICT: 'STATE_CONFLICT',
   /** The organization's active-schedule quota is used up. */

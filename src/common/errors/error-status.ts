@@ -10,6 +10,8 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   EXECUTION_NOT_FOUND: HttpStatus.NOT_FOUND,
   DELIVERY_NOT_FOUND: HttpStatus.NOT_FOUND,
   NOT_FOUND: HttpStatus.NOT_FOUND,
+  PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
+  UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   STATE_CONFLICT: HttpStatus.CONFLICT,
   QUOTA_EXCEEDED: HttpStatus.CONFLICT,
   RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
@@ -26,6 +28,8 @@ export const STATUS_CODE: Partial<Record<number, ErrorCode>> = {
   404: ErrorCode.NOT_FOUND,
   409: ErrorCode.STATE_CONFLICT,
   410: ErrorCode.GONE,
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
+  415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
   429: ErrorCode.RATE_LIMITED,
   503: ErrorCode.UNAVAILABLE,
 };
