@@ -1,4 +1,4 @@
-import { newMember, newOrg, scheduleBody, TestMember } from 'test/factories';
+import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
 import { clientFor } from 'test/utils/http-client';
 import { createTestApp, TestApp } from 'test/utils/test-app';
 
@@ -55,5 +55,70 @@ describe('abuse limits', () => {
       ]);
       expect(answers.find((r) => r.status === 409)?.body.code).toBe('QUOTA_EXCEEDED');
     });
+  });
+});
+
+describe('event streams', () => {
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ role: 'api' });
+    await t.app.listen(0, '127.0.0.1');
+    base = await t.app.getUrl();
+  });
+  afterAll(() => t.close());
+
+  /** A pending run (no worker here), watched by `member`. */
+  async function pendingRun(member: TestMember) {
+    const schedule = (
+      await clientFor(t, member).post('/api/scheduled-reports', scheduleBody()).expect(201)
+    ).body;
+    return (await clientFor(t, member).post(`/api/scheduled-reports/${schedule.id}/run`)).body;
+  }
+
+  it('end when the token that opened them expires', async () => {
+    const member = newMember((await newOrg(t.db)).id);
+    const run = await pendingRun(member);
+    const token = tokenFor(member, { expiresIn: 2 });
+    const started = Date.now();
+
+    const res = await fetch(`${base}/api/report-executions/${run.id}/events`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const text = await res.text(); // resolves once the server ends the stream
+
+    expect(res.status).toBe(200);
+    expect(text).toContain('"status":"pending"');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('are capped per member: the sixth answers 429 before any stream opens', async () => {
+    const member = newMember((await newOrg(t.db)).id);
+    const run = await pendingRun(member);
+    const url = `${base}/api/report-executions/${run.id}/events`;
+    const headers = { Authorization: `Bearer ${tokenFor(member)}` };
+    const holders = Array.from({ length: 5 }, () => new AbortController());
+    try {
+      for (const holder of holders) {
+        const res = await fetch(url, { headers, signal: holder.signal });
+        expect(res.status).toBe(200);
+      }
+      const refused = await fetch(url, { headers });
+      expect(refused.status).toBe(429);
+      expect((await refused.json()).message).toMatch(/^event_streams_per_member/);
+      // Another member is not affected.
+      const other = newMember(member.orgId, { sub: 'someone-else' });
+      const theirs = new AbortController();
+      const allowed = await fetch(url, {
+        headers: { Authorization: `Bearer ${tokenFor(other)}` },
+        signal: theirs.signal,
+      });
+      expect(allowed.status).toBe(200);
+      theirs.abort();
+    } finally {
+      holders.forEach((h) => h.abort());
+    }
   });
 });

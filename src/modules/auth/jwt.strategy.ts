@@ -70,6 +70,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       email: claims.email,
       name: claims.name,
       requestId: req.id,
+      // parseClaims accepted it, so `exp` is a number of seconds; streams end then.
+      tokenExpiresAt: new Date(Number(payload.exp) * 1000),
     };
   }
 }
