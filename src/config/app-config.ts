@@ -86,6 +86,8 @@ export interface AppConfig {
     maxRows: number;
     /** A PDF shows at most this many rows, then a note pointing to CSV/XLSX. */
     pdfMaxRows: number;
+    /** API requests one member may make per minute (0: no limit). */
+    requestsPerMinute: number;
   };
   delivery: {
     /** Delivery jobs one worker process runs at once. */

@@ -52,6 +52,7 @@ export function loadConfig(env: Env): AppConfig {
       generationTimeoutMs: read.integer('GENERATION_TIMEOUT_MS', 600_000, 1000, 6 * 3_600_000),
       maxRows: read.integer('REPORT_MAX_ROWS', 5_000_000, 1, 100_000_000),
       pdfMaxRows: read.integer('PDF_MAX_ROWS', 50_000, 1, 1_000_000),
+      requestsPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
     },
     delivery: {
       concurrency: read.integer('DELIVERY_CONCURRENCY', 10, 1, 200),

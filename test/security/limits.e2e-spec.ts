@@ -107,7 +107,9 @@ describe('event streams', () => {
       }
       const refused = await fetch(url, { headers });
       expect(refused.status).toBe(429);
-      expect((await refused.json()).message).toMatch(/^event_streams_per_member/);
+      expect(((await refused.json()) as { message: string }).message).toMatch(
+        /^event_streams_per_member/,
+      );
       // Another member is not affected.
       const other = newMember(member.orgId, { sub: 'someone-else' });
       const theirs = new AbortController();
@@ -120,5 +122,27 @@ describe('event streams', () => {
     } finally {
       holders.forEach((h) => h.abort());
     }
+  });
+});
+
+describe('requests per member', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ role: 'api', env: { RATE_LIMIT_PER_MINUTE: '3' } });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 past the per-minute budget, naming the limit, and counts each member apart', async () => {
+    const orgId = (await newOrg(t.db)).id;
+    const busy = clientFor(t, newMember(orgId));
+    for (let i = 0; i < 3; i += 1) await busy.get('/api/report-types').expect(200);
+
+    const refused = await busy.get('/api/report-types').expect(429);
+    expect(refused.body.message).toMatch(/^requests_per_member_per_minute: a member may make 3/);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    await clientFor(t, newMember(orgId)).get('/api/report-types').expect(200);
+    // Unauthenticated and public routes are not counted against anyone.
+    await t.http().get('/health').expect(200);
   });
 });
