@@ -140,7 +140,7 @@ describe('webhook delivery against a real HTTP receiver', () => {
     // A name that only DNS (here /etc/hosts) turns into a loopback address passes the save-time
     // check, and is refused on the address the worker would connect to.
     const name = await loopbackHostname();
-    const execution = await runTo(`http://${name}:${receiver.port}/rebind`);
+    const execution = await runTo(`https://${name}:${receiver.port}/rebind`);
     const [delivery] = await settledDeliveries(t, execution.id);
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
     expect(delivery.error_message).toMatch(/private or reserved/);

@@ -404,6 +404,32 @@ describe('http hygiene: delivery details', () => {
     expect(webhook.recipient_value).toBe(hook);
     expect(webhook.error_message).toContain('billing-db.internal.corp (10.20.30.40)');
   });
+
+  it("shows a schedule's webhook URL whole to its creator and admins only", async () => {
+    const creator = newMember(orgId, { roles: ['editor'] });
+    const schedule = (
+      await clientFor(t, creator)
+        .post(
+          '/api/scheduled-reports',
+          scheduleBody({ recipients: [{ type: 'webhook', value: hook }] }),
+        )
+        .expect(201)
+    ).body;
+    const seenBy = async (member: TestMember) =>
+      (await clientFor(t, member).get(`/api/scheduled-reports/${schedule.id}`).expect(200)).body
+        .recipients[0].value;
+    const list = async (member: TestMember) =>
+      JSON.stringify((await clientFor(t, member).get('/api/scheduled-reports').expect(200)).body);
+
+    expect(schedule.recipients[0].value).toBe(hook);
+    expect(await seenBy(creator)).toBe(hook);
+    expect(await seenBy(newMember(orgId, { roles: ['admin'] }))).toBe(hook);
+    for (const role of ['viewer', 'editor'] as const) {
+      const other = newMember(orgId, { roles: [role] });
+      expect(await seenBy(other)).toBe('https://hooks.example.com/…');
+      expect(await list(other)).not.toMatch(/s3cr3t/);
+    }
+  });
 });
 
 describe('http hygiene: outbound targets', () => {

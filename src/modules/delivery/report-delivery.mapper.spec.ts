@@ -1,5 +1,6 @@
 import type { ReportDelivery } from './entities/report-delivery.entity';
-import { maskUrl, redactText, toReportDeliveryDto } from './report-delivery.mapper';
+import { maskUrl } from 'src/common/net/mask-url';
+import { redactText, toReportDeliveryDto } from './report-delivery.mapper';
 
 const WEBHOOK = 'https://hooks.example.com/services/T000/B000/s3cr3t?token=abc';
 

@@ -1,4 +1,5 @@
 import { Actor, hasRole } from 'src/common/auth/actor';
+import { maskUrl } from 'src/common/net/mask-url';
 import { ReportDeliveryDto } from './dto/report-delivery.dto';
 import { ReportDelivery } from './entities/report-delivery.entity';
 
@@ -25,16 +26,6 @@ export function toReportDeliveryDto(
     error_message: full || d.error_message === null ? d.error_message : redactText(d.error_message),
     metadata: full ? d.metadata : redactMetadata(d.metadata),
   };
-}
-
-/** `https://hooks.example.com/services/T0/B0/secret?token=x` → `https://hooks.example.com/…` */
-export function maskUrl(value: string): string {
-  try {
-    const url = new URL(value);
-    return `${url.protocol}//${url.host}/…`;
-  } catch {
-    return '…';
-  }
 }
 
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"']+/gi;

@@ -1,9 +1,20 @@
+import { Actor, hasRole } from 'src/common/auth/actor';
+import { maskUrl } from 'src/common/net/mask-url';
 import type { ScheduledRun } from './calendar/schedule-config';
 import { NextRunDto } from './dto/next-run.dto';
 import { ScheduledReportDto } from './dto/scheduled-report.dto';
 import { ScheduledReport } from './entities/scheduled-report.entity';
 
-export function toScheduledReportDto(s: ScheduledReport): ScheduledReportDto {
+/**
+ * A schedule as the API shows it. Webhook URLs often carry a secret in their path or query:
+ * admins and the schedule's creator (who must be able to edit it) see them whole, anyone else
+ * the scheme and host only.
+ */
+export function toScheduledReportDto(
+  s: ScheduledReport,
+  viewer: Pick<Actor, 'roles' | 'userId'>,
+): ScheduledReportDto {
+  const full = hasRole(viewer, 'admin') || viewer.userId === s.created_by;
   return {
     id: s.id,
     organization_id: s.organization_id,
@@ -12,7 +23,9 @@ export function toScheduledReportDto(s: ScheduledReport): ScheduledReportDto {
     description: s.description,
     report_type: s.report_type,
     schedule_config: s.schedule_config,
-    recipients: s.recipients,
+    recipients: full
+      ? s.recipients
+      : s.recipients.map((r) => (r.type === 'webhook' ? { ...r, value: maskUrl(r.value) } : r)),
     report_parameters: s.report_parameters,
     output_format: s.output_format,
     delivery_options: s.delivery_options,

@@ -47,7 +47,7 @@ export class SchedulesService {
       });
       return schedule;
     });
-    return toScheduledReportDto(created);
+    return toScheduledReportDto(created, actor);
   }
 
   async list(
@@ -57,11 +57,16 @@ export class SchedulesService {
     limit: number,
   ): Promise<Paginated<ScheduledReportDto>> {
     const { rows, total } = await this.schedules.list(actor.orgId, filter, page, limit);
-    return paginated(rows.map(toScheduledReportDto), page, limit, total);
+    return paginated(
+      rows.map((row) => toScheduledReportDto(row, actor)),
+      page,
+      limit,
+      total,
+    );
   }
 
   async get(actor: Actor, id: string): Promise<ScheduledReportDto> {
-    return toScheduledReportDto(await this.load(actor, id));
+    return toScheduledReportDto(await this.load(actor, id), actor);
   }
 
   /** PUT (every editable field given) and PATCH (a subset); the result is validated whole. */
@@ -85,25 +90,25 @@ export class SchedulesService {
       { ...valid, next_run_at },
       { action: 'schedule.updated', details: { fields: Object.keys(changes) } },
     );
-    return toScheduledReportDto(updated);
+    return toScheduledReportDto(updated, actor);
   }
 
   async pause(actor: Actor, id: string): Promise<ScheduledReportDto> {
     const current = await this.loadForChange(actor, id);
-    if (current.status === 'paused') return toScheduledReportDto(current);
+    if (current.status === 'paused') return toScheduledReportDto(current, actor);
     const updated = await this.writeVersioned(
       actor,
       current,
       { status: 'paused', next_run_at: null },
       { action: 'schedule.paused' },
     );
-    return toScheduledReportDto(updated);
+    return toScheduledReportDto(updated, actor);
   }
 
   /** Resuming computes the next run from now: slots missed while paused are not run. */
   async resume(actor: Actor, id: string): Promise<ScheduledReportDto> {
     const current = await this.loadForChange(actor, id);
-    if (current.status === 'active') return toScheduledReportDto(current);
+    if (current.status === 'active') return toScheduledReportDto(current, actor);
     const org = await this.organizations.getOrganization(actor.orgId);
     const updated = await this.schedules.withOrgLock(actor.orgId, async (tx) => {
       this.assertActiveQuota(await tx.countActive(), org.max_active_schedules);
@@ -119,7 +124,7 @@ export class SchedulesService {
       });
       return (await tx.findOne(id)) as ScheduledReport;
     });
-    return toScheduledReportDto(updated);
+    return toScheduledReportDto(updated, actor);
   }
 
   async remove(actor: Actor, id: string): Promise<void> {

@@ -187,7 +187,7 @@ describe('WebhookChannel SSRF guard', () => {
         callback: (error: null, addresses: dns.LookupAddress[]) => void,
       ) => callback(null, [{ address: '127.0.0.1', family: 4 }])) as unknown as typeof dns.lookup);
     try {
-      const error = await failure(guarded.send(context('http://hooks.customer.example/in')));
+      const error = await failure(guarded.send(context('https://hooks.customer.example/in')));
       expect(error).toBeInstanceOf(PermanentDeliveryError);
       expect((error as Error).message).toBe(
         'webhook target hooks.customer.example resolves to 127.0.0.1, which is a private or ' +
