@@ -97,3 +97,38 @@ export function scheduleBody(overrides: Record<string, unknown> = {}): Record<st
     ...overrides,
   };
 }
+
+/**
+ * A completed run of `scheduleId` with a stored file, written straight to the table: for tests
+ * about what may be done with a finished run (links, resends, revocations), not about running.
+ */
+export async function completedExecution(
+  db: DataSource,
+  orgId: string,
+  scheduleId: string,
+  trigger: 'schedule' | 'manual' = 'schedule',
+): Promise<{ id: string; file_key: string }> {
+  const fileKey = `org/${orgId}/executions/${randomUUID()}.csv`;
+  const [execution] = await db.query(
+    `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for,
+                                    status, completed_at, file_key, file_size)
+     VALUES ($1, $2, $3, now(), 'completed', now(), $4, 1) RETURNING id, file_key`,
+    [orgId, scheduleId, trigger, fileKey],
+  );
+  return execution;
+}
+
+/** A failed email delivery of `executionId`: something an admin may resend. */
+export async function failedEmailDelivery(
+  db: DataSource,
+  orgId: string,
+  executionId: string,
+): Promise<{ id: string }> {
+  const [delivery] = await db.query(
+    `INSERT INTO report_deliveries (organization_id, report_execution_id, recipient_type,
+                                    recipient_value, status)
+     VALUES ($1, $2, 'email', 'finance@acme.example', 'failed') RETURNING id`,
+    [orgId, executionId],
+  );
+  return delivery;
+}

@@ -1,5 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { newMember, newOrg, scheduleBody } from 'test/factories';
+import {
+  completedExecution,
+  failedEmailDelivery,
+  newMember,
+  newOrg,
+  scheduleBody,
+} from 'test/factories';
 import { clientFor } from 'test/utils/http-client';
 import { createTestApp, TestApp } from 'test/utils/test-app';
 
@@ -59,13 +65,7 @@ describe('state changes and their audit entries commit together', () => {
     const schedule = (
       await clientFor(t, editor).post('/api/scheduled-reports', scheduleBody()).expect(201)
     ).body;
-    const [execution] = await t.db.query(
-      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for,
-                                      status, completed_at, file_key, file_size)
-       VALUES ($1, $2, 'schedule', now(), 'completed', now(), 'org/x/executions/y.csv', 1)
-       RETURNING id`,
-      [orgId, schedule.id],
-    );
+    const execution = await completedExecution(t.db, orgId, schedule.id);
     await refuseAuditOf(orgId);
     const as = clientFor(t, editor);
 
@@ -89,19 +89,8 @@ describe('state changes and their audit entries commit together', () => {
     const schedule = (
       await clientFor(t, editor).post('/api/scheduled-reports', scheduleBody()).expect(201)
     ).body;
-    const [execution] = await t.db.query(
-      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for,
-                                      status, completed_at, file_key, file_size)
-       VALUES ($1, $2, 'schedule', now(), 'completed', now(), 'org/x/executions/z.csv', 1)
-       RETURNING id`,
-      [orgId, schedule.id],
-    );
-    const [delivery] = await t.db.query(
-      `INSERT INTO report_deliveries (organization_id, report_execution_id, recipient_type,
-                                      recipient_value, status)
-       VALUES ($1, $2, 'email', 'finance@acme.example', 'failed') RETURNING id`,
-      [orgId, execution.id],
-    );
+    const execution = await completedExecution(t.db, orgId, schedule.id);
+    const delivery = await failedEmailDelivery(t.db, orgId, execution.id);
     const [member] = await t.db.query(
       `SELECT id FROM members WHERE organization_id = $1 AND user_id = $2`,
       [orgId, editor.sub],

@@ -1,4 +1,4 @@
-import { newMember, newOrg, scheduleBody, TestMember } from 'test/factories';
+import { completedExecution, newMember, newOrg, scheduleBody, TestMember } from 'test/factories';
 import { clientFor } from 'test/utils/http-client';
 import { createTestApp, TestApp } from 'test/utils/test-app';
 
@@ -78,12 +78,7 @@ describe('hostile input', () => {
       `SELECT id, organization_id FROM scheduled_reports WHERE organization_id = $1 LIMIT 1`,
       [admin.orgId],
     );
-    const [execution] = await t.db.query(
-      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for,
-                                      status, completed_at, file_key, file_size)
-       VALUES ($1, $2, 'manual', now(), 'completed', now(), $3, 1) RETURNING id`,
-      [admin.orgId, schedule.id, `org/${admin.orgId}/executions/x.csv`],
-    );
+    const execution = await completedExecution(t.db, admin.orgId, schedule.id, 'manual');
     const { url } = (
       await clientFor(t, admin)
         .post(`/api/report-executions/${execution.id}/download-link`)

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from 'src/domain/vocabulary';
-import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
+import {
+  completedExecution,
+  failedEmailDelivery,
+  newMember,
+  newOrg,
+  scheduleBody,
+  TestMember,
+  tokenFor,
+} from 'test/factories';
 import { clientFor } from 'test/utils/http-client';
 import { createTestApp, TestApp } from 'test/utils/test-app';
 
@@ -64,18 +72,8 @@ describe('every API route, as an attacker tries it', () => {
     const schedule = (
       await clientFor(t, members.editor).post('/api/scheduled-reports', scheduleBody()).expect(201)
     ).body;
-    const [execution] = await t.db.query(
-      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for,
-                                      status, completed_at, file_key, file_size)
-       VALUES ($1, $2, 'schedule', now(), 'completed', now(), $3, 1) RETURNING id`,
-      [orgId, schedule.id, `org/${orgId}/executions/x.csv`],
-    );
-    const [delivery] = await t.db.query(
-      `INSERT INTO report_deliveries (organization_id, report_execution_id, recipient_type,
-                                      recipient_value, status)
-       VALUES ($1, $2, 'email', 'finance@acme.example', 'failed') RETURNING id`,
-      [orgId, execution.id],
-    );
+    const execution = await completedExecution(t.db, orgId, schedule.id);
+    const delivery = await failedEmailDelivery(t.db, orgId, execution.id);
     const [member] = await t.db.query(
       `SELECT id FROM members WHERE organization_id = $1 AND user_id = $2`,
       [orgId, members.viewer.sub],

@@ -1,4 +1,4 @@
-import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { legacySeal } from 'test/utils/legacy-seal';
 import { KeyRing } from './key-ring';
 import { SecretBox, SecretBoxError } from './secret-box';
 
@@ -6,20 +6,6 @@ const A = { id: 'a', secret: 'unit-test-app-secret-0123456789' };
 const B = { id: 'b', secret: 'unit-test-next-secret-012345678' };
 const LEGACY_SECRET = 'the-old-app-secret-0123';
 const PURPOSE = 'slack-bot-token';
-
-/** A value as sealed before the key ring: no key id, keyed by APP_SECRET. */
-function legacySeal(appSecret: string, purpose: string, plaintext: string, ad = ''): string {
-  const key = Buffer.from(
-    hkdfSync('sha256', appSecret, 'scheduled-reports/secret-box', `secret-box:${purpose}`, 32),
-  );
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
-  cipher.setAAD(Buffer.from(ad, 'utf8'));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), ciphertext]
-    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
-    .join('.');
-}
 
 describe('SecretBox', () => {
   const box = new SecretBox(new KeyRing([A]), PURPOSE);

@@ -1,4 +1,4 @@
-import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { legacySeal } from 'test/utils/legacy-seal';
 import { Logger } from '@nestjs/common';
 import { AppConfigService } from 'src/config/app-config.service';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
@@ -182,17 +182,3 @@ describe('OrganizationSecretsService', () => {
     });
   });
 });
-
-/** A value as sealed before the key ring: no key id, keyed by APP_SECRET. */
-function legacySeal(appSecret: string, purpose: string, plaintext: string, ad: string): string {
-  const key = Buffer.from(
-    hkdfSync('sha256', appSecret, 'scheduled-reports/secret-box', `secret-box:${purpose}`, 32),
-  );
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
-  cipher.setAAD(Buffer.from(ad, 'utf8'));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), ciphertext]
-    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
-    .join('.');
-}
