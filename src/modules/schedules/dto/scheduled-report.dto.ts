@@ -32,7 +32,13 @@ export class ScheduledReportDto {
   @ApiProperty({ type: ScheduleConfigDto })
   schedule_config: ScheduleConfigDto;
 
-  @ApiProperty({ type: [RecipientDto] })
+  @ApiProperty({
+    type: [RecipientDto],
+    description:
+      "Webhook URLs are shown whole to admins and to the schedule's creator; anyone else sees " +
+      'the scheme and host only (`https://hooks.example.com/…`), since a path or query often ' +
+      "carries the receiver's secret.",
+  })
   recipients: RecipientDto[];
 
   @ApiProperty({ type: Object, example: { date_range: { preset: 'previous_week' } } })
