@@ -43,6 +43,31 @@ describe('abuse limits', () => {
       await clientFor(t, other).post(`/api/scheduled-reports/${theirs.id}/run`).expect(202);
     });
 
+    it('starts one run for parallel clicks on a schedule, and spends one hit for them all', async () => {
+      const { editor } = await team({ run_now_per_hour: 2, max_active_schedules: 10 });
+      const [a, b, c] = [await create(editor), await create(editor), await create(editor)];
+      const as = clientFor(t, editor);
+
+      const clicks = await Promise.all(
+        Array.from({ length: 6 }, () => as.post(`/api/scheduled-reports/${a.id}/run`)),
+      );
+      expect(clicks.map((r) => r.status)).toEqual(Array(6).fill(202));
+      expect(new Set(clicks.map((r) => r.body.id)).size).toBe(1);
+      expect(
+        await t.db.query(
+          `SELECT id FROM report_executions WHERE scheduled_report_id = $1 AND trigger = 'manual'`,
+          [a.id],
+        ),
+      ).toHaveLength(1);
+
+      // Six clicks cost one hit: a second schedule still runs, a third is past the budget.
+      await as.post(`/api/scheduled-reports/${b.id}/run`).expect(202);
+      await as.post(`/api/scheduled-reports/${c.id}/run`).expect(429);
+      expect(
+        await t.db.query(`SELECT id FROM report_executions WHERE scheduled_report_id = $1`, [c.id]),
+      ).toHaveLength(0);
+    });
+
     it('lets parallel creates pass the active-schedule quota exactly once each', async () => {
       const { editor } = await team({ max_active_schedules: 3 });
       const as = clientFor(t, editor);

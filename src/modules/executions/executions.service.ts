@@ -14,6 +14,7 @@ import { ExecutionQueue } from 'src/queue/execution-queue';
 import { TransactionScope } from 'src/database/transaction-scope';
 import { AuditService } from 'src/modules/audit/audit.service';
 import { ReportTypeRegistry } from 'src/modules/generators/report-types/report-type.registry';
+import type { Hit } from 'src/modules/rate-limits/rate-counter';
 import { RunNowLimiter } from 'src/modules/rate-limits/run-now.limiter';
 import { latestSlotAtOrBefore } from 'src/modules/schedules/latest-slot';
 import { SchedulesService } from 'src/modules/schedules/schedules.service';
@@ -68,26 +69,34 @@ export class ExecutionsService {
         );
       scheduledFor = slot;
     }
-    const hit = await this.limiter.consume(actor.orgId, actor.userId);
-    const { execution, created } = await this.transactions.run(async () => {
-      const run = await this.executions.createManualOrGetInFlight(actor.orgId, {
-        scheduleId,
-        scheduledFor,
-        requestedBy: actor.userId,
-        metadata: asOf ? { as_of: asOf.toISOString() } : {},
-      });
-      if (run.created) {
+    // Counted only when a run is created, inside its transaction: a click that finds a run in
+    // flight (even one racing it) costs nothing, and a refused click creates nothing.
+    let hit: Hit | null = null;
+    let run: { execution: ReportExecution; created: boolean };
+    try {
+      run = await this.transactions.run(async () => {
+        const found = await this.executions.createManualOrGetInFlight(actor.orgId, {
+          scheduleId,
+          scheduledFor,
+          requestedBy: actor.userId,
+          metadata: asOf ? { as_of: asOf.toISOString() } : {},
+        });
+        if (!found.created) return found;
+        hit = await this.limiter.consume(actor.orgId, actor.userId);
         await this.audit.record(actor, {
           action: 'schedule.run_requested',
           resourceType: 'scheduled_report',
           resourceId: scheduleId,
-          details: { execution_id: run.execution.id, as_of: asOf?.toISOString() ?? null },
+          details: { execution_id: found.execution.id, as_of: asOf?.toISOString() ?? null },
         });
-      }
-      return run;
-    });
-    // A click on a run already in flight starts nothing, so it costs nothing.
-    if (!created) await hit?.refund();
+        return found;
+      });
+    } catch (error) {
+      // Nothing was started (refused, or rolled back), so nothing is spent.
+      await (hit as Hit | null)?.refund();
+      throw error;
+    }
+    const { execution, created } = run;
     // After commit; the row is the outbox, so a lost enqueue is the reconciler's.
     if (created) await this.queue.enqueue([execution], 'manual');
     return { execution: toReportExecutionDto(execution), created };
