@@ -32,8 +32,8 @@ import { FakeAccessPolicy } from 'test/fakes/execution.fakes';
 import { FakeClock } from 'test/utils/fake-clock';
 
 /**
- * ReportDeliveryService on fakes, shared by its specs (report-delivery.service, .leases and
- * .failures): the same service, the same attempts and the same fake timers in each.
+ * ReportDeliveryService on fakes, shared by its specs (report-delivery.service, .skips, .leases
+ * and .failures): the same service, the same attempts and the same fake timers in each.
  */
 export const FIRST: JobAttempt = { number: 1, max: 3 };
 export const SECOND: JobAttempt = { number: 2, max: 3 };
