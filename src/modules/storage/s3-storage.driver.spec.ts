@@ -117,15 +117,21 @@ describe('S3StorageDriver', () => {
   });
 
   it('aborts on the signal, after the parts in flight, and completes nothing', async () => {
-    const { driver, sent } = fakeS3({});
     const controller = new AbortController();
+    // Abort once the multipart upload is under way (a timer could fire before the first part
+    // on a loaded machine, when there is nothing to abort yet).
+    const { driver, sent } = fakeS3({
+      UploadPart: async (input) => {
+        controller.abort();
+        return defaults.UploadPart(input);
+      },
+    });
     const endless = new Readable({
       read() {
         setTimeout(() => this.push(Buffer.alloc(MiB)), 1);
       },
     });
     const put = driver.put(KEY, endless, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
     await expect(put).rejects.toMatchObject({ name: 'AbortError' });
     expect(endless.destroyed).toBe(true);
     expect(sent.at(-1)).toBe('AbortMultipartUpload');
