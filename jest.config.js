@@ -27,5 +27,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/utils/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/utils/quiet-queues.ts'],
     },
+    {
+      ...common,
+      // Real processes killed mid-flight, real servers stopped; the ledger is counted at the peers.
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+      globalSetup: '<rootDir>/test/utils/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/utils/quiet-queues.ts'],
+    },
   ],
 };
