@@ -29,6 +29,9 @@ if [ "$(psql "$admin_url" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db_n
   psql "$admin_url" -qc "CREATE DATABASE \"$db_name\""
 fi
 
+say "checking Chromium (renders PDF reports)"
+bash scripts/ensure-system-packages.sh
+
 if [ ! -d node_modules ]; then say "installing dependencies"; npm ci --no-audit --no-fund; fi
 say "building"
 npm run build --silent

@@ -1,10 +1,12 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { accessSync, constants } from 'node:fs';
 import type { Browser, Page, PDFOptions, PuppeteerNode } from 'puppeteer';
 import { lazyModule } from 'src/common/lazy-module';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (lazyModule)
 const puppeteer = lazyModule<PuppeteerNode>(() => require('puppeteer').default);
 import { AppConfigService } from 'src/config/app-config.service';
+import { PermanentGenerationError } from '../generation.errors';
 
 const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 /** One print of 10K rows took 3 GB here; two at a time bounds the worker's memory. */
@@ -109,8 +111,29 @@ export class BrowserPool implements OnModuleDestroy {
     await browser?.close().catch(() => undefined);
   }
 
+  /** Where the browser should be; null when nothing runnable is there. */
+  browserProblem(): string | null {
+    const executablePath = this.executablePath();
+    try {
+      accessSync(executablePath, constants.X_OK);
+      return null;
+    } catch {
+      return (
+        `PDF rendering is unavailable: no Chromium at ${executablePath} ` +
+        "(install Debian's chromium package, or set CHROMIUM_PATH to a Chromium binary)"
+      );
+    }
+  }
+
+  private executablePath(): string {
+    return this.config.values.chromiumPath ?? DEFAULT_CHROMIUM_PATH;
+  }
+
   private launch(): Promise<Browser> {
-    const executablePath = this.config.values.chromiumPath ?? DEFAULT_CHROMIUM_PATH;
+    // No browser is a setup problem no retry can fix: the run fails at once, saying so.
+    const problem = this.browserProblem();
+    if (problem) return Promise.reject(new PermanentGenerationError(problem));
+    const executablePath = this.executablePath();
     const launched = puppeteer()
       .launch({ executablePath, headless: true, args: LAUNCH_ARGS })
       .then((browser) => {
