@@ -47,6 +47,8 @@ describe('admin: settings and audit logs', () => {
       max_recipients: 50,
       run_now_per_hour: 20,
       retention_days: 90,
+      history_days: 400,
+      audit_retention_days: 2555,
       attachment_limit_bytes: 10485760,
       link_ttl_hours: 72,
       email_budget_per_day: 10000,
@@ -84,6 +86,8 @@ describe('admin: settings and audit logs', () => {
     [{ allowed_email_domains: ['not a domain'] }, /allowed_email_domains/],
     [{ slack_bot_token_encrypted: 'x' }, /should not exist/],
     [{ link_ttl_hours: 10000 }, /link_ttl_hours/],
+    [{ history_days: 3 }, /history_days/],
+    [{ retention_days: 500 }, /history_days \(400\) must be at least retention_days \(500\)/],
   ])('rejects %j and changes nothing', async (body, pattern) => {
     const before = await call(admin).get('/api/admin/settings');
     const res = await call(admin).put('/api/admin/settings', body).expect(400);

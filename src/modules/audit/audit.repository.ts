@@ -138,15 +138,33 @@ export class AuditRepository {
     });
   }
 
-  /** Retention: the organization's entries created before `before` go. Returns how many. */
-  deleteOlderThan(orgId: string, before: Date): Promise<number> {
+  /**
+   * Retention: up to `limit` (oldest first) of the organization's entries created before
+   * `before` go, in one short transaction. Returns how many.
+   */
+  deleteOlderThan(orgId: string, before: Date, limit = 10_000): Promise<number> {
     return this.withGate('delete', async (manager) => {
       const [, affected] = (await manager.query(
-        `DELETE FROM audit_logs WHERE organization_id = $1 AND created_at < $2`,
-        [orgId, before],
+        `DELETE FROM audit_logs WHERE id IN (
+           SELECT id FROM audit_logs WHERE organization_id = $1 AND created_at < $2
+            ORDER BY created_at, id LIMIT $3)`,
+        [orgId, before, limit],
       )) as [unknown, number];
       return affected;
     });
+  }
+
+  /** Organizations holding entries older than their `audit_retention_days`, with the cut-off. */
+  findPastRetention(now: Date): Promise<{ organization_id: string; before: Date }[]> {
+    return this.logs.manager.query(
+      `SELECT o.id AS organization_id,
+              $1::timestamptz - make_interval(days => o.audit_retention_days) AS before
+         FROM organizations o
+        WHERE EXISTS (SELECT 1 FROM audit_logs a
+                       WHERE a.organization_id = o.id
+                         AND a.created_at < $1::timestamptz - make_interval(days => o.audit_retention_days))`,
+      [now],
+    );
   }
 
   /** SET LOCAL: the gate closes when this transaction ends, whatever the pooled connection does next. */

@@ -140,4 +140,39 @@ export class ExecutionsRepository {
     );
     return rows[0][0]?.requeues ?? 0;
   }
+
+  /**
+   * Finished runs past their organization's `history_days`, across organizations (per
+   * organization through the finished-runs index), with the file key while the file is still
+   * stored.
+   */
+  findRunsPastHistory(
+    now: Date,
+    limit: number,
+  ): Promise<{ id: string; organization_id: string; file_key: string | null }[]> {
+    return this.dataSource.query(
+      `SELECT e.id, e.organization_id, e.file_key
+         FROM organizations o
+         CROSS JOIN LATERAL (
+           SELECT id, organization_id,
+                  CASE WHEN file_expired_at IS NULL THEN file_key END AS file_key
+             FROM report_executions e
+            WHERE e.organization_id = o.id AND e.status IN ('completed', 'failed')
+              AND e.completed_at < $1::timestamptz - make_interval(days => o.history_days)
+            ORDER BY e.completed_at
+            LIMIT $2) e
+        LIMIT $2`,
+      [now, limit],
+    );
+  }
+
+  /** Removes finished runs from the history; their deliveries go with them (foreign key). */
+  async deleteFinished(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const [, affected] = (await this.dataSource.query(
+      `DELETE FROM report_executions WHERE id = ANY($1::uuid[]) AND status IN ('completed', 'failed')`,
+      [ids],
+    )) as [unknown, number];
+    return affected;
+  }
 }

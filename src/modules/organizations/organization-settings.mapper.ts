@@ -8,6 +8,8 @@ export function toOrganizationSettingsDto(org: Organization): OrganizationSettin
     max_recipients: org.max_recipients,
     run_now_per_hour: org.run_now_per_hour,
     retention_days: org.retention_days,
+    history_days: org.history_days,
+    audit_retention_days: org.audit_retention_days,
     attachment_limit_bytes: org.attachment_limit_bytes,
     link_ttl_hours: org.link_ttl_hours,
     email_budget_per_day: org.email_budget_per_day,

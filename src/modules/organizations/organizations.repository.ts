@@ -17,6 +17,8 @@ export type OrganizationSettings = Pick<
   | 'max_recipients'
   | 'run_now_per_hour'
   | 'retention_days'
+  | 'history_days'
+  | 'audit_retention_days'
   | 'attachment_limit_bytes'
   | 'link_ttl_hours'
   | 'email_budget_per_day'

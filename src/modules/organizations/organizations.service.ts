@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from 'src/common/auth/actor';
-import { NotFoundError } from 'src/common/errors/domain-error';
+import { NotFoundError, ValidationFailedError } from 'src/common/errors/domain-error';
 import { ErrorCode } from 'src/common/errors/error-codes';
 import { Paginated, paginated } from 'src/common/http/paginated-response.dto';
 import { jsonEqual } from 'src/common/json-equal';
@@ -49,6 +49,14 @@ export class OrganizationsService {
     patch: UpdateOrganizationSettingsDto,
   ): Promise<OrganizationSettingsDto> {
     const before = await this.getOrganization(actor.orgId);
+    const history = patch.history_days ?? before.history_days;
+    const files = patch.retention_days ?? before.retention_days;
+    if (history < files) {
+      // A run leaving the history before its file would leave a file nothing points to.
+      throw new ValidationFailedError(
+        `history_days (${history}) must be at least retention_days (${files}): a run stays in the history as long as its file is kept`,
+      );
+    }
     const changed = Object.fromEntries(
       Object.entries(patch).map(([key, value]) => [
         key,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { Clock } from 'src/common/clock';
+import { AuditModule } from 'src/modules/audit/audit.module';
 import { DeliveryReconcilerService } from 'src/modules/delivery/delivery-reconciler.service';
 import { DeliveryModule } from 'src/modules/delivery/delivery.module';
 import { ExecutionsModule } from 'src/modules/executions/executions.module';
@@ -8,14 +9,15 @@ import { OutboxRelayService } from 'src/modules/outbox/outbox-relay.service';
 import { OutboxModule } from 'src/modules/outbox/outbox.module';
 import { StorageModule } from 'src/modules/storage/storage.module';
 import { ExecutionReconcilerService } from './execution-reconciler.service';
+import { HistoryRetentionService } from './history-retention.service';
 import { RetentionService } from './retention.service';
 import { SchedulerRepository } from './scheduler.repository';
 import { SchedulerService } from './scheduler.service';
 
 /**
  * The background loops (APP_ROLE scheduler or all): the due-schedule tick, the reconcilers that
- * bring back what the queues or a dead process lost (executions, deliveries, outbox events), and
- * file retention.
+ * bring back what the queues or a dead process lost (executions, deliveries, outbox events), file
+ * retention and history retention.
  */
 @Module({
   imports: [
@@ -24,6 +26,7 @@ import { SchedulerService } from './scheduler.service';
     StorageModule,
     DeliveryModule,
     OutboxModule,
+    AuditModule,
   ],
   providers: [
     SchedulerService,
@@ -32,6 +35,7 @@ import { SchedulerService } from './scheduler.service';
     DeliveryReconcilerService,
     OutboxRelayService,
     RetentionService,
+    HistoryRetentionService,
     Clock,
   ],
   exports: [
@@ -40,6 +44,7 @@ import { SchedulerService } from './scheduler.service';
     DeliveryReconcilerService,
     OutboxRelayService,
     RetentionService,
+    HistoryRetentionService,
   ],
 })
 export class SchedulerModule {}

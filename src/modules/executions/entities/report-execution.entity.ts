@@ -38,6 +38,9 @@ import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report
   'created_at',
 ])
 @Index('report_executions_organization_id_created_at_idx', ['organization_id', 'created_at'])
+@Index('report_executions_finished_idx', ['organization_id', 'completed_at'], {
+  where: `"status" IN ('completed', 'failed')`,
+})
 @Index('report_executions_pending_idx', ['created_at'], { where: `"status" = 'pending'` })
 export class ReportExecution {
   @PrimaryGeneratedColumn('uuid')

@@ -24,6 +24,16 @@ export class OrganizationSettingsDto {
   @ApiProperty({ example: 90, description: 'Days a generated file is kept' })
   retention_days: number;
 
+  @ApiProperty({
+    example: 400,
+    description:
+      'Days a finished run, its deliveries and notices stay in the history (at least retention_days)',
+  })
+  history_days: number;
+
+  @ApiProperty({ example: 2555, description: 'Days an audit entry is kept' })
+  audit_retention_days: number;
+
   @ApiProperty({ example: 10485760, description: 'Files up to this size are attached to emails' })
   attachment_limit_bytes: number;
 

@@ -58,6 +58,25 @@ export class UpdateOrganizationSettingsDto {
   @Max(3650)
   retention_days?: number;
 
+  @ApiPropertyOptional({
+    example: 400,
+    minimum: 7,
+    maximum: 3650,
+    description: 'At least retention_days: a run never leaves the history before its file',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(7)
+  @Max(3650)
+  history_days?: number;
+
+  @ApiPropertyOptional({ example: 2555, minimum: 30, maximum: 3650 })
+  @IsOptional()
+  @IsInt()
+  @Min(30)
+  @Max(3650)
+  audit_retention_days?: number;
+
   @ApiPropertyOptional({ example: 10485760, minimum: 0, maximum: 26214400 })
   @IsOptional()
   @IsInt()

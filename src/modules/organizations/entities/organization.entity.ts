@@ -9,6 +9,11 @@ import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColum
 @Check('organizations_attachment_limit_bytes_check', '"attachment_limit_bytes" >= 0')
 @Check('organizations_link_ttl_hours_check', '"link_ttl_hours" BETWEEN 1 AND 720')
 @Check('organizations_email_budget_per_day_check', '"email_budget_per_day" >= 0')
+@Check(
+  'organizations_history_days_check',
+  '"history_days" BETWEEN 7 AND 3650 AND "history_days" >= "retention_days"',
+)
+@Check('organizations_audit_retention_days_check', '"audit_retention_days" BETWEEN 30 AND 3650')
 export class Organization {
   @PrimaryColumn('uuid')
   id: string;
@@ -30,6 +35,14 @@ export class Organization {
 
   @Column('integer', { default: 90 })
   retention_days: number;
+
+  /** Days a finished run (with its deliveries and notices) stays in the history; ≥ retention_days. */
+  @Column('integer', { default: 400 })
+  history_days: number;
+
+  /** Days an audit entry is kept; separate from the history, usually longer. */
+  @Column('integer', { default: 2555 })
+  audit_retention_days: number;
 
   @Column('bigint', {
     default: 10485760,

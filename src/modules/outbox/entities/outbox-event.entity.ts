@@ -19,6 +19,7 @@ import { DOMAIN_EVENT_TYPES, DomainEventType } from 'src/domain/vocabulary';
 @Check('outbox_events_type_check', sqlIn('type', DOMAIN_EVENT_TYPES))
 @Index('outbox_events_organization_id_idx', ['organization_id'])
 // The relay's scan: events not dispatched yet.
+@Index('outbox_events_dispatched_idx', ['dispatched_at'], { where: '"dispatched_at" IS NOT NULL' })
 @Index('outbox_events_undispatched_idx', ['created_at'], { where: '"dispatched_at" IS NULL' })
 export class OutboxEvent {
   @PrimaryGeneratedColumn('uuid')
