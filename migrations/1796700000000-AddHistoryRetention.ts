@@ -4,8 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Tables stop growing forever: an organization keeps its run history (executions with their
  * deliveries, notices) for `history_days` and its audit trail for `audit_retention_days`. The
  * history outlives the files (`retention_days`), so a row never goes before its file does.
- * The indexes serve the purge's scans: finished runs by age, notices by age, dispatched outbox
- * events by age.
+ * The indexes serve the purge's scans (finished runs by age, notices by age, dispatched outbox
+ * events by age) and the metrics' recent-window counts, which scanned whole tables before.
  */
 export class AddHistoryRetention1796700000000 implements MigrationInterface {
   name = 'AddHistoryRetention1796700000000';
@@ -32,9 +32,21 @@ export class AddHistoryRetention1796700000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "outbox_events_dispatched_idx" ON "outbox_events" ("dispatched_at") WHERE "dispatched_at" IS NOT NULL`,
     );
+    await queryRunner.query(
+      `CREATE INDEX "report_executions_created_at_idx" ON "report_executions" ("created_at")`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "report_deliveries_created_at_idx" ON "report_deliveries" ("created_at")`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "notices_kind_created_at_idx" ON "notices" ("kind", "created_at")`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "public"."notices_kind_created_at_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."report_deliveries_created_at_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."report_executions_created_at_idx"`);
     await queryRunner.query(`DROP INDEX "public"."outbox_events_dispatched_idx"`);
     await queryRunner.query(`DROP INDEX "public"."notices_organization_id_created_at_idx"`);
     await queryRunner.query(`DROP INDEX "public"."report_executions_finished_idx"`);

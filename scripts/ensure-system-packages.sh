@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the service (and, with --for-tests, its tests) needs when they are
-# missing: Chromium renders PDF reports; pdftotext reads them back in tests. Never puppeteer's own
+# missing: Chromium renders PDF reports; pdftotext reads them back in tests; promtool (from the
+# prometheus package, whose server is never started) checks the alert rules in tests. Never puppeteer's own
 # browser download. Without root (or passwordless sudo) it says what to install and carries on:
 # everything but PDF works, and a PDF report then fails at once with the same advice.
 #   bash scripts/ensure-system-packages.sh [--for-tests]
@@ -14,6 +15,7 @@ else
 fi
 if [ "${1:-}" = "--for-tests" ]; then
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  command -v promtool >/dev/null || missing+=(prometheus)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -1,20 +1,34 @@
+import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { DELIVERY_STATUSES, EXECUTION_STATUSES, RECIPIENT_TYPES } from 'src/domain/vocabulary';
+import { DELIVERY_QUEUE, GENERATION_QUEUE } from 'src/queue/queue.constants';
+import { registerPipelineMetrics } from './collectors/pipeline.collector';
+import { registerQueueMetrics } from './collectors/queue.collector';
+import { registerWorkMetrics } from './collectors/work.collector';
 
 /**
- * Prometheus metrics: process defaults plus the queue-depth view that matters to an
- * operator (executions and deliveries by status, schedules overdue), read from the database so
- * every API process reports the same numbers.
+ * Prometheus metrics: process defaults plus what an operator runs on — executions and deliveries
+ * by status, schedules overdue, slot lag, queue depth and age, generation and delivery figures,
+ * per-org load, auto-pauses — read from the database (and Bull for queue depth) at scrape time,
+ * so every process reports the same numbers. docs/operations.md lists them with the alerts.
  */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(GENERATION_QUEUE) generationQueue: Queue,
+    @InjectQueue(DELIVERY_QUEUE) deliveryQueue: Queue,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'scheduled_reports_' });
+    registerPipelineMetrics(this.registry, dataSource);
+    registerWorkMetrics(this.registry, dataSource);
+    registerQueueMetrics(this.registry, { generation: generationQueue, delivery: deliveryQueue });
     const executions = new Gauge({
       name: 'scheduled_reports_executions',
       help: 'Report executions by status (last 24 hours)',

@@ -24,6 +24,7 @@ import { Organization } from 'src/modules/organizations/entities/organization.en
 @Check('notices_status_check', sqlIn('status', NOTICE_STATUSES))
 @Index('notices_organization_id_idx', ['organization_id'])
 @Index('notices_organization_id_created_at_idx', ['organization_id', 'created_at'])
+@Index('notices_kind_created_at_idx', ['kind', 'created_at'])
 @Index('notices_pending_idx', ['updated_at'], { where: `"status" = 'pending'` })
 export class Notice {
   @PrimaryGeneratedColumn('uuid')

@@ -31,6 +31,7 @@ import { ReportExecution } from 'src/modules/executions/entities/report-executio
 @Check('report_deliveries_recipient_type_check', sqlIn('recipient_type', RECIPIENT_TYPES))
 @Index('report_deliveries_organization_id_idx', ['organization_id'])
 // The reconciler's scan: pending deliveries whose job may have been lost.
+@Index('report_deliveries_created_at_idx', ['created_at'])
 @Index('report_deliveries_pending_idx', ['updated_at'], { where: `"status" = 'pending'` })
 export class ReportDelivery {
   @PrimaryGeneratedColumn('uuid')

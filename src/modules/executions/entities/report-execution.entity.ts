@@ -41,6 +41,7 @@ import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report
 @Index('report_executions_finished_idx', ['organization_id', 'completed_at'], {
   where: `"status" IN ('completed', 'failed')`,
 })
+@Index('report_executions_created_at_idx', ['created_at'])
 @Index('report_executions_pending_idx', ['created_at'], { where: `"status" = 'pending'` })
 export class ReportExecution {
   @PrimaryGeneratedColumn('uuid')
