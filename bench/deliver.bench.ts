@@ -3,11 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bull';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
-import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { createTransport } from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { AppModule } from 'src/app.module';
 import { DeliveryFanOutService } from 'src/modules/delivery/delivery-fan-out.service';
@@ -15,6 +13,7 @@ import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report
 import { STORAGE_DRIVER, StorageDriver } from 'src/modules/storage/storage-driver';
 import { DELIVERY_QUEUE } from 'src/queue/queue.constants';
 import { freshBenchDatabase, peakRssMb } from './bench-db';
+import { startSmtpSink } from './smtp-sink';
 
 // npm run bench:deliver — 1,000 completed executions x 3 email recipients through the delivery
 // workers (default concurrency) to a local SMTP server; reference: nodemailer alone, same server.
@@ -24,7 +23,7 @@ const ORG = '00000000-0000-4000-8000-0000000de11e';
 const FILE = Buffer.from('invoice,amount\n' + 'INV-1,100\n'.repeat(200));
 
 async function main(): Promise<void> {
-  const inbox = await startSink();
+  const inbox = await startSmtpSink();
   const url = await freshBenchDatabase('scheduled_reports_bench_deliver');
   Object.assign(process.env, {
     DATABASE_URL: url,
@@ -96,38 +95,6 @@ async function main(): Promise<void> {
   console.log(`peak RSS: ${peakRssMb()} MB`);
   await app.close();
   await inbox.close();
-}
-
-/** An SMTP server that records when each delivery (by Message-ID) was accepted. */
-async function startSink() {
-  const accepted = new Map<string, number>();
-  let duplicates = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      let head = '';
-      stream.on('data', (chunk: Buffer) => {
-        if (head.length < 4096) head += chunk.toString('latin1');
-      });
-      stream.on('end', () => {
-        const id = /^Message-ID:\s*<([^@>]+)@/im.exec(head)?.[1] ?? `anon-${Math.random()}`;
-        if (accepted.has(id)) duplicates += 1;
-        accepted.set(id, performance.now());
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    accepted,
-    get duplicates() {
-      return duplicates;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 async function sendDirect(port: number, count: number, concurrency: number): Promise<number> {
