@@ -139,6 +139,16 @@ async function seed(db: DataSource): Promise<void> {
      SELECT organization_id, 'owner', 'report.downloaded', 'report_execution', id, created_at
        FROM report_executions TABLESAMPLE SYSTEM (10)`,
   );
+  await db.query(
+    `INSERT INTO notices (organization_id, kind, subject_id, scheduled_report_id, status, created_at)
+     SELECT organization_id, 'execution_failed', id, scheduled_report_id, 'sent', created_at
+       FROM report_executions WHERE status = 'failed'`,
+  );
+  await db.query(
+    `INSERT INTO outbox_events (organization_id, type, subject_id, dispatched_at, created_at)
+     SELECT organization_id, 'execution.completed', id, completed_at, completed_at
+       FROM report_executions WHERE created_at > now() - interval '30 days'`,
+  );
   await db.query(`ANALYZE`);
 }
 

@@ -5,7 +5,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * deliveries, notices) for `history_days` and its audit trail for `audit_retention_days`. The
  * history outlives the files (`retention_days`), so a row never goes before its file does.
  * The indexes serve the purge's scans (finished runs by age, notices by age, dispatched outbox
- * events by age) and the metrics' recent-window counts, which scanned whole tables before.
+ * events by age, files still stored by age) and the metrics' recent-window counts, which scanned whole tables before.
  */
 export class AddHistoryRetention1796700000000 implements MigrationInterface {
   name = 'AddHistoryRetention1796700000000';
@@ -36,6 +36,9 @@ export class AddHistoryRetention1796700000000 implements MigrationInterface {
       `CREATE INDEX "report_executions_created_at_idx" ON "report_executions" ("created_at")`,
     );
     await queryRunner.query(
+      `CREATE INDEX "report_executions_stored_files_idx" ON "report_executions" ("organization_id", "completed_at") WHERE "file_key" IS NOT NULL AND "file_expired_at" IS NULL AND "status" = 'completed'`,
+    );
+    await queryRunner.query(
       `CREATE INDEX "report_deliveries_created_at_idx" ON "report_deliveries" ("created_at")`,
     );
     await queryRunner.query(
@@ -46,6 +49,7 @@ export class AddHistoryRetention1796700000000 implements MigrationInterface {
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP INDEX "public"."notices_kind_created_at_idx"`);
     await queryRunner.query(`DROP INDEX "public"."report_deliveries_created_at_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."report_executions_stored_files_idx"`);
     await queryRunner.query(`DROP INDEX "public"."report_executions_created_at_idx"`);
     await queryRunner.query(`DROP INDEX "public"."outbox_events_dispatched_idx"`);
     await queryRunner.query(`DROP INDEX "public"."notices_organization_id_created_at_idx"`);

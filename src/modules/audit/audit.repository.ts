@@ -145,9 +145,9 @@ export class AuditRepository {
   deleteOlderThan(orgId: string, before: Date, limit = 10_000): Promise<number> {
     return this.withGate('delete', async (manager) => {
       const [, affected] = (await manager.query(
-        `DELETE FROM audit_logs WHERE id IN (
+        `DELETE FROM audit_logs WHERE id = ANY(ARRAY(
            SELECT id FROM audit_logs WHERE organization_id = $1 AND created_at < $2
-            ORDER BY created_at, id LIMIT $3)`,
+            ORDER BY created_at, id LIMIT $3))`,
         [orgId, before, limit],
       )) as [unknown, number];
       return affected;

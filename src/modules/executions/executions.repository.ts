@@ -83,13 +83,18 @@ export class ExecutionsRepository {
     now: Date,
     limit: number,
   ): Promise<{ id: string; organization_id: string; file_key: string }[]> {
+    // Per organization through the stored-files index: a join over all runs scanned the table.
     return this.dataSource.query(
       `SELECT e.id, e.organization_id, e.file_key
-         FROM report_executions e
-         JOIN organizations o ON o.id = e.organization_id
-        WHERE e.file_key IS NOT NULL AND e.file_expired_at IS NULL AND e.status = 'completed'
-          AND e.completed_at < $1::timestamptz - make_interval(days => o.retention_days)
-        ORDER BY e.completed_at
+         FROM organizations o
+         CROSS JOIN LATERAL (
+           SELECT id, organization_id, file_key
+             FROM report_executions e
+            WHERE e.organization_id = o.id AND e.file_key IS NOT NULL
+              AND e.file_expired_at IS NULL AND e.status = 'completed'
+              AND e.completed_at < $1::timestamptz - make_interval(days => o.retention_days)
+            ORDER BY e.completed_at
+            LIMIT $2) e
         LIMIT $2`,
       [now, limit],
     );

@@ -111,14 +111,14 @@ export class NoticesRepository {
    */
   async deletePastHistory(now: Date, limit: number): Promise<number> {
     const [, affected] = (await this.dataSource.query(
-      `DELETE FROM notices WHERE id IN (
+      `DELETE FROM notices WHERE id = ANY(ARRAY(
          SELECT n.id FROM organizations o
            CROSS JOIN LATERAL (
              SELECT id FROM notices n
               WHERE n.organization_id = o.id AND n.status <> 'pending'
                 AND n.created_at < $1::timestamptz - make_interval(days => o.history_days)
               LIMIT $2) n
-          LIMIT $2)`,
+          LIMIT $2))`,
       [now, limit],
     )) as [unknown, number];
     return affected;

@@ -42,6 +42,9 @@ import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report
   where: `"status" IN ('completed', 'failed')`,
 })
 @Index('report_executions_created_at_idx', ['created_at'])
+@Index('report_executions_stored_files_idx', ['organization_id', 'completed_at'], {
+  where: `"file_key" IS NOT NULL AND "file_expired_at" IS NULL AND "status" = 'completed'`,
+})
 @Index('report_executions_pending_idx', ['created_at'], { where: `"status" = 'pending'` })
 export class ReportExecution {
   @PrimaryGeneratedColumn('uuid')
