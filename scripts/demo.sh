@@ -12,6 +12,8 @@ export PORT="${PORT:-3000}"
 # Mail goes to the local catcher started below unless SMTP_URL points elsewhere.
 export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:1025}"
 export MAIL_FROM="${MAIL_FROM:-reports@demo.example}"
+# Readable lines in the terminal; services write JSON (LOG_FORMAT=json) by default.
+export LOG_FORMAT="${LOG_FORMAT:-text}"
 OUTBOX=var/outbox
 export PUPPETEER_SKIP_DOWNLOAD=true
 DEMO_ORG="${DEMO_ORG:-00000000-0000-4000-8000-00000000d3e0}"

@@ -1,5 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { RequestIdMiddleware } from 'src/common/http/request-id.middleware';
+import { LoggingModule } from 'src/common/logging/logging.module';
 import { RedisModule } from 'src/common/redis/redis.module';
 import { AppRole } from 'src/config/app-config';
 import { ConfigModule } from 'src/config/config.module';
@@ -41,12 +42,14 @@ const WORKER = [GenerationWorkerModule, DeliveryWorkerModule];
  */
 @Module({})
 export class AppModule implements NestModule {
-  static forRole(role: AppRole): DynamicModule {
+  /** `jsonLogs`: pino JSON lines (main.ts, per LOG_FORMAT); tests keep Nest's own logger. */
+  static forRole(role: AppRole, options: { jsonLogs?: boolean } = {}): DynamicModule {
     const serves = (part: AppRole) => role === 'all' || role === part;
     return {
       module: AppModule,
       imports: [
         ...INFRASTRUCTURE,
+        ...(options.jsonLogs ? [LoggingModule] : []),
         ...(serves('api') ? API : []),
         ...(serves('scheduler') ? SCHEDULER : []),
         ...(serves('worker') ? WORKER : []),

@@ -97,4 +97,9 @@ export interface AppConfig {
     /** A schedule whose last N runs all failed is paused (0 turns this off). */
     autoPauseAfterFailures: number;
   };
+  log: {
+    /** `json`: one JSON object per line (request, execution and org ids); `text`: Nest's lines. */
+    format: 'json' | 'text';
+    level: 'debug' | 'info' | 'warn' | 'error';
+  };
 }

@@ -59,6 +59,10 @@ export function loadConfig(env: Env): AppConfig {
       webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
       autoPauseAfterFailures: read.integer('AUTO_PAUSE_AFTER_FAILURES', 5, 0, 100),
     },
+    log: {
+      format: read.oneOf('LOG_FORMAT', ['json', 'text'] as const, 'json'),
+      level: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    },
   };
 }
 

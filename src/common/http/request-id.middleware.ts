@@ -34,7 +34,8 @@ export class RequestIdMiddleware implements NestMiddleware {
   use(req: RequestWithIds, res: Response, next: NextFunction): void {
     const incoming = req.header('x-request-id');
     const ids: RequestIds = {
-      requestId: randomUUID(),
+      // pino-http may have generated it already (its middleware can run first); never the client.
+      requestId: req.id ?? randomUUID(),
       clientRequestId: incoming && SAFE_ID.test(incoming) ? incoming : undefined,
     };
     req.id = ids.requestId;
