@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { managerOf } from 'src/database/transaction-scope';
-import { DataSource, In, LessThan } from 'typeorm';
+import { DataSource, In, LessThan, MoreThan } from 'typeorm';
 import { ExecutionStatus } from 'src/domain/vocabulary';
 import { ReportExecution } from './entities/report-execution.entity';
 
@@ -114,15 +114,19 @@ export class ExecutionsRepository {
     return rows[0][0]?.links_revoked_at ?? null;
   }
 
-  /** Executions the queue may have lost: pending for a while, or running past any live lock. */
-  findPossiblyOrphaned(pendingBefore: Date, runningBefore: Date, limit: number) {
+  /**
+   * Executions the queue may have lost: pending for a while, or running past any live lock. In id
+   * order from `after`, so successive passes walk the whole set a page at a time.
+   */
+  findPossiblyOrphaned(pendingBefore: Date, runningBefore: Date, limit: number, after?: string) {
+    const from = after === undefined ? {} : { id: MoreThan(after) };
     return this.repo.find({
       select: { id: true, organization_id: true, status: true },
       where: [
-        { status: 'pending', created_at: LessThan(pendingBefore) },
-        { status: 'running', started_at: LessThan(runningBefore) },
+        { status: 'pending', created_at: LessThan(pendingBefore), ...from },
+        { status: 'running', started_at: LessThan(runningBefore), ...from },
       ],
-      order: { created_at: 'ASC' },
+      order: { id: 'ASC' },
       take: limit,
     });
   }
