@@ -11,6 +11,7 @@ import { DeliveryWorkerModule } from 'src/modules/delivery/delivery-worker.modul
 import { ExecutionsModule } from 'src/modules/executions/executions.module';
 import { GenerationWorkerModule } from 'src/modules/executions/generation/generation-worker.module';
 import { GeneratorsModule } from 'src/modules/generators/generators.module';
+import { PdfReadinessModule } from 'src/modules/generators/pdf/pdf-readiness.module';
 import { HealthModule } from 'src/modules/health/health.module';
 import { MetricsModule } from 'src/modules/metrics/metrics.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
@@ -20,10 +21,10 @@ import { SchedulesModule } from 'src/modules/schedules/schedules.module';
 import { QueueModule } from 'src/queue/queue.module';
 
 const INFRASTRUCTURE = [ConfigModule, DatabaseModule, RedisModule, QueueModule];
+/** Every role answers /health and /metrics (the API through its routes, the others on a probe server). */
+const PROBES = [HealthModule, MetricsModule];
 const API = [
   AuthModule,
-  HealthModule,
-  MetricsModule,
   OrganizationsModule,
   AuditModule,
   GeneratorsModule,
@@ -33,7 +34,7 @@ const API = [
   PrivacyModule,
 ];
 const SCHEDULER = [SchedulerModule];
-const WORKER = [GenerationWorkerModule, DeliveryWorkerModule];
+const WORKER = [GenerationWorkerModule, DeliveryWorkerModule, PdfReadinessModule];
 
 /**
  * The process's modules, chosen by APP_ROLE. Every role loads DeliveryModule (through the API,
@@ -47,6 +48,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ...INFRASTRUCTURE,
+        ...PROBES,
         ...(serves('api') ? API : []),
         ...(serves('scheduler') ? SCHEDULER : []),
         ...(serves('worker') ? WORKER : []),

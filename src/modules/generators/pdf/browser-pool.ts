@@ -1,4 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import type { Browser, Page, PDFOptions, PuppeteerNode } from 'puppeteer';
 import { lazyModule } from 'src/common/lazy-module';
 
@@ -102,6 +104,19 @@ export class BrowserPool implements OnModuleDestroy {
     return this.browser;
   }
 
+  /**
+   * Readiness: the running browser answers; with none running (before the first PDF, or after a
+   * crash the next render recovers from) its executable is there to launch. Never launches one.
+   */
+  async probe(): Promise<void> {
+    const running = await this.browser?.catch(() => undefined);
+    if (running?.connected) {
+      await running.version();
+      return;
+    }
+    await access(this.executablePath, constants.X_OK);
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     const browser = await this.browser?.catch(() => undefined);
@@ -109,10 +124,13 @@ export class BrowserPool implements OnModuleDestroy {
     await browser?.close().catch(() => undefined);
   }
 
+  private get executablePath(): string {
+    return this.config.values.chromiumPath ?? DEFAULT_CHROMIUM_PATH;
+  }
+
   private launch(): Promise<Browser> {
-    const executablePath = this.config.values.chromiumPath ?? DEFAULT_CHROMIUM_PATH;
     const launched = puppeteer()
-      .launch({ executablePath, headless: true, args: LAUNCH_ARGS })
+      .launch({ executablePath: this.executablePath, headless: true, args: LAUNCH_ARGS })
       .then((browser) => {
         browser.once('disconnected', () => {
           this.logger.warn('Chromium disconnected; the next render relaunches it');
