@@ -23,7 +23,12 @@ export class ProducerQueues implements OnModuleInit, OnApplicationShutdown {
     const producer = (name: string) =>
       new Bull(name, url, {
         ...rest,
-        redis: { enableOfflineQueue: false, autoResendUnfulfilledCommands: false },
+        redis: {
+          enableOfflineQueue: false,
+          autoResendUnfulfilledCommands: false,
+          // Back soon after Redis is: Bull's default waits up to 20 s between attempts.
+          retryStrategy: (times: number) => Math.min(times * 200, 2000),
+        },
       });
     this.generation = producer(GENERATION_QUEUE);
     this.delivery = producer(DELIVERY_QUEUE);
