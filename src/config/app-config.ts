@@ -82,6 +82,8 @@ export interface AppConfig {
     misfireGraceSeconds: number;
     /** Due schedules claimed per transaction. */
     batchSize: number;
+    /** A stored file no execution references is removed by the storage sweeper once this old. */
+    storageSweepMinAgeMs: number;
   };
   queue: {
     /** How long a worker's lock on a job lasts; a dead worker's job is retried after it expires. */

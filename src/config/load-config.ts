@@ -52,6 +52,12 @@ export function loadConfig(env: Env): AppConfig {
     scheduler: {
       misfireGraceSeconds: read.integer('MISFIRE_GRACE_SECONDS', 3600, 0, 7 * 24 * 3600),
       batchSize: read.integer('SCHEDULER_BATCH_SIZE', 1000, 1, 10000),
+      storageSweepMinAgeMs: read.integer(
+        'STORAGE_SWEEP_MIN_AGE_MS',
+        86_400_000,
+        60_000,
+        90 * 86_400_000,
+      ),
     },
     queue: {
       lockDurationMs: read.integer('QUEUE_LOCK_DURATION_MS', 30_000, 1000, 600_000),

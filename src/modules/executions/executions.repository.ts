@@ -95,6 +95,15 @@ export class ExecutionsRepository {
     );
   }
 
+  /** Which of `keys` some execution still names as its file (whatever its state). */
+  async findReferencedFileKeys(keys: string[]): Promise<string[]> {
+    const rows: { file_key: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT file_key FROM report_executions WHERE file_key = ANY($1::text[])`,
+      [keys],
+    );
+    return rows.map((r) => r.file_key);
+  }
+
   async markFileExpired(orgId: string, id: string, at: Date): Promise<void> {
     await this.repo.update({ id, organization_id: orgId }, { file_expired_at: at });
   }

@@ -11,11 +11,12 @@ import { ExecutionReconcilerService } from './execution-reconciler.service';
 import { RetentionService } from './retention.service';
 import { SchedulerRepository } from './scheduler.repository';
 import { SchedulerService } from './scheduler.service';
+import { StorageSweeperService } from './storage-sweeper.service';
 
 /**
  * The background loops (APP_ROLE scheduler or all): the due-schedule tick, the reconcilers that
- * bring back what the queues or a dead process lost (executions, deliveries, outbox events), and
- * file retention.
+ * bring back what the queues or a dead process lost (executions, deliveries, outbox events), file
+ * retention and the sweep of stored files nothing references.
  */
 @Module({
   imports: [
@@ -32,6 +33,7 @@ import { SchedulerService } from './scheduler.service';
     DeliveryReconcilerService,
     OutboxRelayService,
     RetentionService,
+    StorageSweeperService,
     Clock,
   ],
   exports: [
@@ -40,6 +42,7 @@ import { SchedulerService } from './scheduler.service';
     DeliveryReconcilerService,
     OutboxRelayService,
     RetentionService,
+    StorageSweeperService,
   ],
 })
 export class SchedulerModule {}

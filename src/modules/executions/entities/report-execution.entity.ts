@@ -39,6 +39,7 @@ import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report
 ])
 @Index('report_executions_organization_id_created_at_idx', ['organization_id', 'created_at'])
 @Index('report_executions_pending_idx', ['created_at'], { where: `"status" = 'pending'` })
+@Index('report_executions_file_key_idx', ['file_key'], { where: `"file_key" IS NOT NULL` })
 export class ReportExecution {
   @PrimaryGeneratedColumn('uuid')
   id: string;
