@@ -12,6 +12,7 @@ import { DeliveryWorkerModule } from 'src/modules/delivery/delivery-worker.modul
 import { ExecutionsModule } from 'src/modules/executions/executions.module';
 import { GenerationWorkerModule } from 'src/modules/executions/generation/generation-worker.module';
 import { GeneratorsModule } from 'src/modules/generators/generators.module';
+import { PdfReadinessModule } from 'src/modules/generators/pdf/pdf-readiness.module';
 import { HealthModule } from 'src/modules/health/health.module';
 import { MetricsModule } from 'src/modules/metrics/metrics.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
@@ -21,10 +22,10 @@ import { SchedulesModule } from 'src/modules/schedules/schedules.module';
 import { QueueModule } from 'src/queue/queue.module';
 
 const INFRASTRUCTURE = [ConfigModule, DatabaseModule, RedisModule, QueueModule];
+/** Every role answers /health and /metrics (the API through its routes, the others on a probe server). */
+const PROBES = [HealthModule, MetricsModule];
 const API = [
   AuthModule,
-  HealthModule,
-  MetricsModule,
   OrganizationsModule,
   AuditModule,
   GeneratorsModule,
@@ -34,7 +35,7 @@ const API = [
   PrivacyModule,
 ];
 const SCHEDULER = [SchedulerModule];
-const WORKER = [GenerationWorkerModule, DeliveryWorkerModule];
+const WORKER = [GenerationWorkerModule, DeliveryWorkerModule, PdfReadinessModule];
 
 /**
  * The process's modules, chosen by APP_ROLE. Every role loads DeliveryModule (through the API,
@@ -49,6 +50,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ...INFRASTRUCTURE,
+        ...PROBES,
         ...(options.jsonLogs ? [LoggingModule] : []),
         ...(serves('api') ? API : []),
         ...(serves('scheduler') ? SCHEDULER : []),

@@ -12,6 +12,7 @@ async function bootstrap(): Promise<void> {
     { configureHttpApp },
     { runMigrations },
     { Logger: PinoLogger },
+    { serveProbes },
   ] = await Promise.all([
     import('@nestjs/common'),
     import('@nestjs/core'),
@@ -19,6 +20,7 @@ async function bootstrap(): Promise<void> {
     import('./common/http/configure-http-app'),
     import('./database/run-migrations'),
     import('nestjs-pino'),
+    import('./probe-server'),
   ]);
   const jsonLogs = config.log.format === 'json';
   // Lines written before the app (and its pino logger) exists are JSON too.
@@ -38,11 +40,18 @@ async function bootstrap(): Promise<void> {
     logger.log(`role ${config.role}: API on http://localhost:${config.port} (docs at /docs)`);
     return;
   }
-  // Scheduler and worker roles need no HTTP server.
+  // Scheduler and worker roles serve no API, only their own /health and /metrics.
   const app = await NestFactory.createApplicationContext(modules, options);
   if (jsonLogs) app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
-  logger.log(`role ${config.role} started`);
+  try {
+    // Unref'd: the probe server never keeps a process alive that is shutting down.
+    (await serveProbes(app, config.port)).unref();
+  } catch (error) {
+    // The work matters more than its probes: an orchestrator sees the missing endpoint.
+    logger.error(`no /health or /metrics: port ${config.port}: ${(error as Error).message}`);
+  }
+  logger.log(`role ${config.role} started (/health and /metrics on port ${config.port})`);
 }
 
 const NEST_LEVELS = {

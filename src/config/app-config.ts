@@ -7,14 +7,28 @@ export interface AppKey {
   secret: string;
 }
 
+/** How long the app's PostgreSQL connections may wait, run, idle or stay silent. */
+export interface DatabaseLimits {
+  /** A statement running longer is cancelled by the server (0: no limit). */
+  statementTimeoutMs: number;
+  /** A session idle inside a transaction this long is ended by the server (0: no limit). */
+  idleInTransactionTimeoutMs: number;
+  /** Waiting for a pool connection (or opening one) longer fails instead of queueing forever. */
+  acquireTimeoutMs: number;
+  /** TCP keepalive starts probing an idle connection after this, so a vanished server is noticed. */
+  keepAliveInitialDelayMs: number;
+}
+
 /** Typed, validated configuration. Built once at boot from the environment. */
 export interface AppConfig {
   /** Which parts this process runs. */
   role: AppRole;
-  /** HTTP port of the API. */
+  /** HTTP port: the API, or only /health and /metrics for the scheduler and worker roles. */
   port: number;
   /** PostgreSQL connection string. */
   databaseUrl: string;
+  /** Limits on the app's PostgreSQL connections, so a dead server or a stuck query cannot hang a process. */
+  database: DatabaseLimits;
   /** Redis connection string for Bull queues and rate limits. */
   redisUrl: string;
   /** Apply pending migrations when the process boots. */
@@ -68,6 +82,8 @@ export interface AppConfig {
     misfireGraceSeconds: number;
     /** Due schedules claimed per transaction. */
     batchSize: number;
+    /** A stored file no execution references is removed by the storage sweeper once this old. */
+    storageSweepMinAgeMs: number;
   };
   queue: {
     /** How long a worker's lock on a job lasts; a dead worker's job is retried after it expires. */

@@ -67,3 +67,40 @@ describe('parseDurationSeconds', () => {
     expect(parseDurationSeconds('1e3')).toBeNull();
   });
 });
+
+describe('loadConfig: PostgreSQL limits and the storage sweep', () => {
+  const env = { ...BASE, JWT_SECRET: SECRET };
+
+  it('defaults to limits a stuck query or a dead server cannot outlast', () => {
+    const config = loadConfig(env);
+    expect(config.database).toEqual({
+      statementTimeoutMs: 60_000,
+      idleInTransactionTimeoutMs: 60_000,
+      acquireTimeoutMs: 10_000,
+      keepAliveInitialDelayMs: 10_000,
+    });
+    expect(config.scheduler.storageSweepMinAgeMs).toBe(86_400_000);
+  });
+
+  it('reads them, 0 turning the server-side timeouts off', () => {
+    const config = loadConfig({
+      ...env,
+      DATABASE_STATEMENT_TIMEOUT_MS: '0',
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '120000',
+      DATABASE_ACQUIRE_TIMEOUT_MS: '2500',
+      DATABASE_KEEPALIVE_MS: '5000',
+    });
+    expect(config.database).toEqual({
+      statementTimeoutMs: 0,
+      idleInTransactionTimeoutMs: 120_000,
+      acquireTimeoutMs: 2500,
+      keepAliveInitialDelayMs: 5000,
+    });
+  });
+
+  it('refuses a sweep age under a minute', () => {
+    expect(() => loadConfig({ ...env, STORAGE_SWEEP_MIN_AGE_MS: '1000' })).toThrow(
+      /^Invalid configuration: STORAGE_SWEEP_MIN_AGE_MS must be an integer/,
+    );
+  });
+});

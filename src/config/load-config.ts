@@ -20,6 +20,17 @@ export function loadConfig(env: Env): AppConfig {
       'postgres:',
       'postgresql:',
     ]),
+    database: {
+      statementTimeoutMs: read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 60_000, 0, 6 * 3_600_000),
+      idleInTransactionTimeoutMs: read.integer(
+        'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+        60_000,
+        0,
+        6 * 3_600_000,
+      ),
+      acquireTimeoutMs: read.integer('DATABASE_ACQUIRE_TIMEOUT_MS', 10_000, 100, 600_000),
+      keepAliveInitialDelayMs: read.integer('DATABASE_KEEPALIVE_MS', 10_000, 1000, 600_000),
+    },
     redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     migrationsRun: read.boolean('MIGRATIONS_RUN', true),
     jwt,
@@ -41,6 +52,12 @@ export function loadConfig(env: Env): AppConfig {
     scheduler: {
       misfireGraceSeconds: read.integer('MISFIRE_GRACE_SECONDS', 3600, 0, 7 * 24 * 3600),
       batchSize: read.integer('SCHEDULER_BATCH_SIZE', 1000, 1, 10000),
+      storageSweepMinAgeMs: read.integer(
+        'STORAGE_SWEEP_MIN_AGE_MS',
+        86_400_000,
+        60_000,
+        90 * 86_400_000,
+      ),
     },
     queue: {
       lockDurationMs: read.integer('QUEUE_LOCK_DURATION_MS', 30_000, 1000, 600_000),

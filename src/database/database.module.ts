@@ -14,7 +14,7 @@ import { TransactionScope } from './transaction-scope';
     TypeOrmModule.forRootAsync({
       inject: [AppConfigService],
       useFactory: (config: AppConfigService) => ({
-        ...dataSourceOptions(config.values.databaseUrl),
+        ...dataSourceOptions(config.values.databaseUrl, config.values.database),
         migrationsRun: false,
       }),
     }),

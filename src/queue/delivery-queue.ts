@@ -1,11 +1,10 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { ENQUEUE_TIMEOUT_MS } from './execution-queue';
+import { ProducerQueues } from './producer-queues';
 import {
   DELIVER_JOB,
   DeliverReportJob,
-  DELIVERY_QUEUE,
   NOTICE_JOB,
   RETRY_AFTER_BACKOFF,
   SendNoticeJob,
@@ -13,17 +12,18 @@ import {
 import { withTimeout } from './with-timeout';
 
 /**
- * Puts deliveries and failure notices on the delivery queue. As with generation, the database
- * row is the outbox: job id = row id makes a repeat add a no-op, and the delivery reconciler
+ * Puts deliveries and failure notices on the delivery queue (failing at once while Redis is
+ * away, never replayed later). As with generation, the database row is the outbox: job id = row id makes a repeat add a no-op, and the delivery reconciler
  * enqueues whatever this could not.
  */
 @Injectable()
 export class DeliveryQueue {
   private readonly logger = new Logger(DeliveryQueue.name);
+  private readonly queue: Queue<DeliverReportJob | SendNoticeJob>;
 
-  constructor(
-    @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<DeliverReportJob | SendNoticeJob>,
-  ) {}
+  constructor(producers: ProducerQueues) {
+    this.queue = producers.delivery;
+  }
 
   deliver(deliveries: { id: string; orgId: string }[]): Promise<boolean> {
     return this.add(

@@ -1,8 +1,8 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { AppConfigService } from 'src/config/app-config.service';
-import { GENERATE_JOB, GenerateReportJob, GENERATION_QUEUE, PRIORITY } from './queue.constants';
+import { ProducerQueues } from './producer-queues';
+import { GENERATE_JOB, GenerateReportJob, PRIORITY } from './queue.constants';
 import { withTimeout } from './with-timeout';
 
 export const ENQUEUE_TIMEOUT_MS = 3000;
@@ -14,17 +14,21 @@ export interface ExecutionRef {
 
 /**
  * Puts executions on the generation queue. The execution row is the source of truth (an
- * outbox): enqueueing is best effort, job id = execution id makes a repeat add a no-op, and
- * the reconciler re-enqueues whatever this could not (Redis down, crash after commit).
+ * outbox): enqueueing is best effort and fails at once while Redis is away (never replayed
+ * later), job id = execution id makes a repeat add a no-op, and the reconciler re-enqueues
+ * whatever this could not (Redis down, crash after commit).
  */
 @Injectable()
 export class ExecutionQueue {
   private readonly logger = new Logger(ExecutionQueue.name);
+  private readonly queue: Queue<GenerateReportJob>;
 
   constructor(
-    @InjectQueue(GENERATION_QUEUE) private readonly queue: Queue<GenerateReportJob>,
+    producers: ProducerQueues,
     private readonly config: AppConfigService,
-  ) {}
+  ) {
+    this.queue = producers.generation;
+  }
 
   /** True when Redis took the jobs; false (logged) when it did not answer in time. */
   async enqueue(executions: ExecutionRef[], kind: keyof typeof PRIORITY): Promise<boolean> {

@@ -5,6 +5,7 @@ import { AppConfigService } from 'src/config/app-config.service';
 import { DeliveryQueue } from './delivery-queue';
 import { DELIVERY_QUEUE, GENERATION_QUEUE, RETRY_AFTER_BACKOFF } from './queue.constants';
 import { ExecutionQueue } from './execution-queue';
+import { ProducerQueues } from './producer-queues';
 
 /**
  * Bull on Redis. Jobs retry with capped exponential backoff, are removed when finished so
@@ -44,7 +45,15 @@ function queueOptions(config: AppConfigService): QueueOptions & { url: string } 
     BullModule.forRootAsync({ inject: [AppConfigService], useFactory: queueOptions }),
     BullModule.registerQueue({ name: GENERATION_QUEUE }, { name: DELIVERY_QUEUE }),
   ],
-  providers: [ExecutionQueue, DeliveryQueue],
+  providers: [
+    {
+      provide: ProducerQueues,
+      inject: [AppConfigService],
+      useFactory: (config: AppConfigService) => new ProducerQueues(queueOptions(config)),
+    },
+    ExecutionQueue,
+    DeliveryQueue,
+  ],
   exports: [BullModule, ExecutionQueue, DeliveryQueue],
 })
 export class QueueModule {}

@@ -262,8 +262,8 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
     } finally {
       startRedis();
     }
-    // Redis restarted empty. Each run still reaches the queue: Bull's client replays the add that
-    // timed out once it reconnects, and the reconciler (its own test) enqueues what that missed.
+    // Redis restarted empty, and the adds that failed are not replayed: the reconciler is the one
+    // path back for each run.
     clock.advance(60_000);
     const reconciler = t.app.get(ExecutionReconcilerService);
     const runs = await waitFor(

@@ -1,21 +1,29 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { freePort } from './free-port';
 import { testAppEnv } from './test-env';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** A real worker process (APP_ROLE=worker) that a test can SIGKILL. */
+/** A real worker process (APP_ROLE=worker, or the role `env` names) that a test can SIGKILL. */
 export class WorkerProcess {
   private child: ChildProcess | null = null;
   output = '';
+  /** Where it serves /health and /metrics (a free port unless `env` sets PORT). */
+  port = 0;
 
-  start(env: Record<string, string> = {}): Promise<void> {
+  async start(env: Record<string, string> = {}): Promise<void> {
+    const role = env.APP_ROLE ?? 'worker';
+    this.port = env.PORT ? Number(env.PORT) : await freePort();
     const child = spawn(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'src/main.ts'],
       {
         cwd: ROOT,
-        env: { ...process.env, ...testAppEnv({ APP_ROLE: 'worker', ...env }) },
+        env: {
+          ...process.env,
+          ...testAppEnv({ APP_ROLE: 'worker', PORT: String(this.port), ...env }),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -24,11 +32,12 @@ export class WorkerProcess {
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`worker did not start:\n${this.output}`)),
+        () => reject(new Error(`${role} did not start:\n${this.output}`)),
         60_000,
       );
       const check = setInterval(() => {
-        if (this.output.includes('role worker started')) {
+        // `role api: API on …` for the API, `role <role> started …` for the others.
+        if (this.output.includes(`role ${role} started`) || this.output.includes(`role ${role}:`)) {
           clearTimeout(timer);
           clearInterval(check);
           resolve();
@@ -37,7 +46,7 @@ export class WorkerProcess {
       child.once('exit', (code) => {
         clearTimeout(timer);
         clearInterval(check);
-        reject(new Error(`worker exited with ${code}:\n${this.output}`));
+        reject(new Error(`${role} exited with ${code}:\n${this.output}`));
       });
     });
   }

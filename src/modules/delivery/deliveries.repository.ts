@@ -191,18 +191,23 @@ export class DeliveriesRepository {
     return rows[0].map((r) => r.id);
   }
 
-  /** Pending deliveries untouched for a while and not leased: their job may have been lost. */
+  /**
+   * Pending deliveries untouched for a while and not leased: their job may have been lost. In id
+   * order from `after`, so successive passes walk the whole set a page at a time.
+   */
   findStalePending(
     untouchedSince: Date,
     limit: number,
+    after?: string,
   ): Promise<{ id: string; organization_id: string }[]> {
     return this.dataSource.query(
       `SELECT id, organization_id FROM report_deliveries
         WHERE status = 'pending' AND updated_at < $1
           AND (leased_until IS NULL OR leased_until < now())
-        ORDER BY updated_at
+          AND ($3::uuid IS NULL OR id > $3)
+        ORDER BY id
         LIMIT $2`,
-      [untouchedSince, limit],
+      [untouchedSince, limit, after ?? null],
     );
   }
 

@@ -3,16 +3,23 @@ import { Interval } from '@nestjs/schedule';
 import { BackgroundPass } from 'src/common/background-pass';
 import { Clock } from 'src/common/clock';
 import { DeliveryQueue } from 'src/queue/delivery-queue';
+import { nextCursor, scanForOrphans } from 'src/queue/orphan-scan';
 import { DeliveriesRepository } from './deliveries.repository';
 import { NoticesRepository } from './notices/notices.repository';
 
 const GRACE_MS = 15_000;
 const BATCH = 500;
+/** Both scans of a pass end before the next pass is due; the next continues where they stopped. */
+const PASS_BUDGET_MS = 8000;
+
+type Row = { id: string; organization_id: string };
 
 /**
  * The delivery outbox's other half: pending deliveries and notices whose job Redis no longer
  * holds (crash between commit and enqueue, Redis restarted empty, a job that ran out of
- * attempts while another attempt held the lease) are enqueued again. Job id = row id.
+ * attempts while another attempt held the lease) are enqueued again. Job id = row id. Each pass
+ * looks at one page of each within a time budget and the next continues after it, so a slow
+ * Redis, one row whose check fails or a backlog of live jobs slows the walk but never stalls it.
  */
 @Injectable()
 export class DeliveryReconcilerService {
@@ -29,29 +36,51 @@ export class DeliveryReconcilerService {
     private readonly clock: Clock,
   ) {}
 
+  /** The last delivery and notice ids a pass looked at; the next pass starts after them. */
+  private readonly cursors: { deliveries?: string; notices?: string } = {};
+
   @Interval('delivery-reconciler', 10_000)
   onInterval(): Promise<void> {
     return this.pass.run(() => this.reconcile());
   }
 
   async reconcile(): Promise<number> {
+    const deadline = performance.now() + PASS_BUDGET_MS;
     const since = new Date(this.clock.now().getTime() - GRACE_MS);
-    const deliveries = await this.orphans(await this.deliveries.findStalePending(since, BATCH));
-    const notices = await this.orphans(await this.notices.findStalePending(since, BATCH));
-    const toRef = (rows: { id: string; organization_id: string }[]) =>
-      rows.map((r) => ({ id: r.id, orgId: r.organization_id }));
-    const ok =
-      (await this.queue.deliver(toRef(deliveries))) && (await this.queue.notify(toRef(notices)));
-    return ok ? deliveries.length + notices.length : 0;
+    const deliveries = await this.walk(
+      'deliveries',
+      (after) => this.deliveries.findStalePending(since, BATCH, after),
+      (rows) => this.queue.deliver(rows),
+      deadline,
+    );
+    const notices = await this.walk(
+      'notices',
+      (after) => this.notices.findStalePending(since, BATCH, after),
+      (rows) => this.queue.notify(rows),
+      deadline,
+    );
+    return deliveries + notices;
   }
 
-  private async orphans<T extends { id: string }>(rows: T[]): Promise<T[]> {
-    const orphans: T[] = [];
-    for (const row of rows) {
-      if (await this.queue.hasJob(row.id)) continue;
-      await this.queue.forget(row.id);
-      orphans.push(row);
-    }
-    return orphans;
+  /** One page of one kind of row: the orphans among it enqueued, the cursor moved on. */
+  private async walk(
+    kind: 'deliveries' | 'notices',
+    page: (after?: string) => Promise<Row[]>,
+    enqueue: (rows: { id: string; orgId: string }[]) => Promise<boolean>,
+    deadline: number,
+  ): Promise<number> {
+    const rows = await page(this.cursors[kind]);
+    const scan = await scanForOrphans(rows, (row) => this.isOrphan(row.id), deadline);
+    const refs = scan.orphans.map((r) => ({ id: r.id, orgId: r.organization_id }));
+    // Not taken: the cursor stays, so the next pass looks at these rows again.
+    if (refs.length > 0 && !(await enqueue(refs))) return 0;
+    this.cursors[kind] = nextCursor(this.cursors[kind], rows, scan.scanned, BATCH);
+    return refs.length;
+  }
+
+  private async isOrphan(id: string): Promise<boolean> {
+    if (await this.queue.hasJob(id)) return false;
+    await this.queue.forget(id);
+    return true;
   }
 }

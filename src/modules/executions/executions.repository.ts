@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { managerOf } from 'src/database/transaction-scope';
-import { DataSource, In, LessThan } from 'typeorm';
+import { DataSource, In, LessThan, MoreThan } from 'typeorm';
 import { ExecutionStatus } from 'src/domain/vocabulary';
 import { ReportExecution } from './entities/report-execution.entity';
 
@@ -100,6 +100,15 @@ export class ExecutionsRepository {
     );
   }
 
+  /** Which of `keys` some execution still names as its file (whatever its state). */
+  async findReferencedFileKeys(keys: string[]): Promise<string[]> {
+    const rows: { file_key: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT file_key FROM report_executions WHERE file_key = ANY($1::text[])`,
+      [keys],
+    );
+    return rows.map((r) => r.file_key);
+  }
+
   async markFileExpired(orgId: string, id: string, at: Date): Promise<void> {
     await this.repo.update({ id, organization_id: orgId }, { file_expired_at: at });
   }
@@ -119,15 +128,19 @@ export class ExecutionsRepository {
     return rows[0][0]?.links_revoked_at ?? null;
   }
 
-  /** Executions the queue may have lost: pending for a while, or running past any live lock. */
-  findPossiblyOrphaned(pendingBefore: Date, runningBefore: Date, limit: number) {
+  /**
+   * Executions the queue may have lost: pending for a while, or running past any live lock. In id
+   * order from `after`, so successive passes walk the whole set a page at a time.
+   */
+  findPossiblyOrphaned(pendingBefore: Date, runningBefore: Date, limit: number, after?: string) {
+    const from = after === undefined ? {} : { id: MoreThan(after) };
     return this.repo.find({
       select: { id: true, organization_id: true, status: true },
       where: [
-        { status: 'pending', created_at: LessThan(pendingBefore) },
-        { status: 'running', started_at: LessThan(runningBefore) },
+        { status: 'pending', created_at: LessThan(pendingBefore), ...from },
+        { status: 'running', started_at: LessThan(runningBefore), ...from },
       ],
-      order: { created_at: 'ASC' },
+      order: { id: 'ASC' },
       take: limit,
     });
   }

@@ -9,6 +9,6 @@ import { ReportTypesModule } from './report-types/report-types.module';
 @Module({
   imports: [ReportTypesModule, StorageModule],
   providers: [ReportGenerator, ReportDataReader, BrowserPool],
-  exports: [ReportGenerator],
+  exports: [ReportGenerator, BrowserPool],
 })
 export class ReportGeneratorModule {}

@@ -12,29 +12,48 @@ export interface DependencyHealth {
 
 export interface HealthReport {
   status: 'ok' | 'error';
-  checks: { database: DependencyHealth; redis: DependencyHealth };
+  checks: { database: DependencyHealth; redis: DependencyHealth } & Record<
+    string,
+    DependencyHealth
+  >;
 }
 
 const CHECK_TIMEOUT_MS = 2000;
 
-/** Liveness plus the two dependencies every role needs. */
+/**
+ * Readiness: the two dependencies every role needs, plus whatever the process's role adds (a
+ * worker's PDF browser), registered by the module that owns it.
+ */
 @Injectable()
 export class HealthService {
+  private readonly extra = new Map<string, () => Promise<unknown>>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
+  /** Adds a dependency to the report; the process is ready only while it answers. */
+  register(name: string, check: () => Promise<unknown>): void {
+    this.extra.set(name, check);
+  }
+
   async check(): Promise<HealthReport> {
-    const [database, redis] = await Promise.all([
+    const [database, redis, ...others] = await Promise.all([
       probe(() => this.dataSource.query('SELECT 1')),
       probe(async () => {
         if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect();
         await this.redis.ping();
       }),
+      ...[...this.extra.values()].map((check) => probe(check)),
     ]);
-    const healthy = database.status === 'up' && redis.status === 'up';
-    return { status: healthy ? 'ok' : 'error', checks: { database, redis } };
+    const checks = {
+      database,
+      redis,
+      ...Object.fromEntries([...this.extra.keys()].map((name, i) => [name, others[i]])),
+    };
+    const healthy = Object.values(checks).every((c) => c.status === 'up');
+    return { status: healthy ? 'ok' : 'error', checks };
   }
 }
 

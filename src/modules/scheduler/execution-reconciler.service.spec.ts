@@ -13,10 +13,15 @@ function setup() {
   const jobs = new Set<string>();
   const enqueued: string[] = [];
   const failed: { id: string; message: string }[] = [];
+  const unreachable = new Set<string>();
   let redisUp = true;
   const executions = {
-    findPossiblyOrphaned: async () =>
-      candidates.map(({ id, organization_id, status }) => ({ id, organization_id, status })),
+    findPossiblyOrphaned: async (_p: Date, _r: Date, limit: number, after?: string) =>
+      [...candidates]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .filter((c) => after === undefined || c.id > after)
+        .slice(0, limit)
+        .map(({ id, organization_id, status }) => ({ id, organization_id, status })),
     countRequeue: async (_orgId: string, id: string) => {
       const row = candidates.find((c) => c.id === id)!;
       row.requeues += 1;
@@ -24,7 +29,10 @@ function setup() {
     },
   };
   const queue = {
-    hasJob: async (id: string) => jobs.has(id),
+    hasJob: async (id: string) => {
+      if (unreachable.has(id)) throw new Error('no answer');
+      return jobs.has(id);
+    },
     forget: async () => undefined,
     enqueue: async (refs: ExecutionRef[]) => {
       if (!redisUp) return false;
@@ -48,12 +56,20 @@ function setup() {
     new FakeClock(new Date('2026-12-07T14:00:00Z')),
     outcomes as unknown as ExecutionOutcomes,
   );
-  const add = (status: Candidate['status'], requeues = 0) => {
-    const row = { id: randomUUID(), organization_id: ORG, status, requeues };
+  const add = (status: Candidate['status'], requeues = 0, id = randomUUID()) => {
+    const row = { id, organization_id: ORG, status, requeues };
     candidates.push(row);
     return row;
   };
-  return { reconciler, add, jobs, enqueued, failed, setRedisUp: (up: boolean) => (redisUp = up) };
+  return {
+    reconciler,
+    add,
+    jobs,
+    enqueued,
+    failed,
+    unreachable,
+    setRedisUp: (up: boolean) => (redisUp = up),
+  };
 }
 
 describe('ExecutionReconcilerService', () => {
@@ -105,5 +121,33 @@ describe('ExecutionReconcilerService', () => {
     }
     expect(failed).toEqual([]);
     expect(waiting.requeues).toBe(0);
+  });
+
+  it('walks on past a page of runs whose jobs are alive, so a backlog cannot hide a lost one', async () => {
+    const { reconciler, add, jobs, enqueued } = setup();
+    for (let i = 0; i < 600; i += 1) jobs.add(add('pending').id);
+    // Last in id order, behind a full page of live jobs.
+    const lost = add('pending', 0, 'ffffffff-ffff-4fff-bfff-ffffffffffff');
+
+    const found: number[] = [];
+    for (let pass = 0; pass < 3 && enqueued.length === 0; pass += 1) {
+      found.push(await reconciler.reconcile());
+    }
+    expect(enqueued).toEqual([lost.id]);
+    expect(found.reduce((a, b) => a + b)).toBe(1);
+  });
+
+  it('passes over a run whose check fails, and still enqueues the others', async () => {
+    const { reconciler, add, enqueued, unreachable } = setup();
+    const stuck = add('pending');
+    unreachable.add(stuck.id);
+    const lost = [add('pending'), add('pending')];
+
+    expect(await reconciler.reconcile()).toBe(2);
+    expect(enqueued.sort()).toEqual(lost.map((l) => l.id).sort());
+
+    unreachable.delete(stuck.id);
+    expect(await reconciler.reconcile()).toBe(1);
+    expect(enqueued).toContain(stuck.id);
   });
 });

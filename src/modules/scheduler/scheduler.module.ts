@@ -13,11 +13,12 @@ import { HistoryRetentionService } from './history-retention.service';
 import { RetentionService } from './retention.service';
 import { SchedulerRepository } from './scheduler.repository';
 import { SchedulerService } from './scheduler.service';
+import { StorageSweeperService } from './storage-sweeper.service';
 
 /**
  * The background loops (APP_ROLE scheduler or all): the due-schedule tick, the reconcilers that
  * bring back what the queues or a dead process lost (executions, deliveries, outbox events), file
- * retention and history retention.
+ * retention, history retention and the sweep of stored files nothing references.
  */
 @Module({
   imports: [
@@ -36,6 +37,7 @@ import { SchedulerService } from './scheduler.service';
     OutboxRelayService,
     RetentionService,
     HistoryRetentionService,
+    StorageSweeperService,
     Clock,
   ],
   exports: [
@@ -45,6 +47,7 @@ import { SchedulerService } from './scheduler.service';
     OutboxRelayService,
     RetentionService,
     HistoryRetentionService,
+    StorageSweeperService,
   ],
 })
 export class SchedulerModule {}

@@ -10,7 +10,7 @@ import {
   MIN_SEGMENT_SIZE,
   plaintextSize,
 } from './encrypted-file-format';
-import { PutOptions, StorageDriver, StoredFile } from './storage-driver';
+import { ListedObject, PutOptions, StorageDriver, StoredFile } from './storage-driver';
 import { assertValidStorageKey } from './storage-key';
 import { StorageIntegrityError } from './storage.errors';
 
@@ -83,5 +83,13 @@ export class EncryptingStorageDriver implements StorageDriver {
 
   exists(key: string): Promise<boolean> {
     return this.inner.exists(key);
+  }
+
+  list(): AsyncIterable<ListedObject> {
+    return this.inner.list();
+  }
+
+  removeIncomplete(startedBefore: Date): Promise<number> {
+    return this.inner.removeIncomplete(startedBefore);
   }
 }

@@ -5,11 +5,13 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DigestTransform } from './digest.transform';
-import { PutOptions, StorageDriver, StoredFile } from './storage-driver';
-import { assertValidStorageKey } from './storage-key';
+import { ListedObject, PutOptions, StorageDriver, StoredFile } from './storage-driver';
+import { assertValidStorageKey, isValidStorageKey } from './storage-key';
 import { StorageObjectNotFoundError } from './storage.errors';
 
 const MISSING = new Set(['ENOENT', 'ENOTDIR']);
+/** `.<name>.<16 hex>.tmp`, as put names them. */
+const TEMP_FILE = /^\..+\.[0-9a-f]{16}\.tmp$/;
 
 /**
  * Files under a root folder. A put streams into a temp file beside the target, fsyncs it and
@@ -90,6 +92,26 @@ export class LocalStorageDriver implements StorageDriver {
     }
   }
 
+  async *list(): AsyncIterable<ListedObject> {
+    for await (const file of walk(this.root)) {
+      const key = path.relative(this.root, file.path).split(path.sep).join('/');
+      // Temp files start with a dot, which no key may: they are writes, not objects.
+      if (isValidStorageKey(key)) yield { key, modifiedAt: file.modifiedAt };
+    }
+  }
+
+  /** Temp files of puts whose process died before the rename (a later put of the same key also sweeps them). */
+  async removeIncomplete(startedBefore: Date): Promise<number> {
+    let removed = 0;
+    for await (const file of walk(this.root)) {
+      if (TEMP_FILE.test(path.basename(file.path)) && file.modifiedAt < startedBefore) {
+        await rm(file.path, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
   private pathOf(key: string): string {
     assertValidStorageKey(key);
     return path.join(this.root, ...key.split('/'));
@@ -117,4 +139,23 @@ async function syncFolder(folder: string): Promise<void> {
   if (!handle) return;
   await handle.sync().catch(() => undefined);
   await handle.close();
+}
+
+/** Every file under `root`, depth first; entries that vanish while walking are passed over. */
+async function* walk(root: string): AsyncIterable<{ path: string; modifiedAt: Date }> {
+  const entries = await readdir(root, { withFileTypes: true }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (MISSING.has(error.code ?? '')) return [];
+      throw error;
+    },
+  );
+  for (const entry of entries) {
+    const full = path.join(root, entry.name);
+    if (entry.isDirectory()) {
+      yield* walk(full);
+    } else if (entry.isFile()) {
+      const info = await stat(full).catch(() => undefined);
+      if (info) yield { path: full, modifiedAt: info.mtime };
+    }
+  }
 }

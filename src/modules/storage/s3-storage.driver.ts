@@ -1,7 +1,10 @@
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   S3Client,
   S3ClientConfig,
 } from '@aws-sdk/client-s3';
@@ -10,7 +13,7 @@ import { Logger } from '@nestjs/common';
 import { pipeline, Readable } from 'node:stream';
 import { AppConfig } from 'src/config/app-config';
 import { DigestTransform } from './digest.transform';
-import { PutOptions, StorageDriver, StoredFile } from './storage-driver';
+import { ListedObject, PutOptions, StorageDriver, StoredFile } from './storage-driver';
 import { assertValidStorageKey } from './storage-key';
 import { StorageObjectNotFoundError } from './storage.errors';
 
@@ -126,6 +129,53 @@ export class S3StorageDriver implements StorageDriver {
       if (isMissing(error)) return false;
       throw error;
     }
+  }
+
+  async *list(): AsyncIterable<ListedObject> {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key && object.LastModified) {
+          yield { key: object.Key, modifiedAt: object.LastModified };
+        }
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  }
+
+  /**
+   * Aborts multipart uploads begun before `startedBefore`: a put whose process was killed leaves
+   * its parts stored (and billed) but never an object. The bucket's lifecycle rule, if any, is
+   * then only a backstop.
+   */
+  async removeIncomplete(startedBefore: Date): Promise<number> {
+    let aborted = 0;
+    let KeyMarker: string | undefined;
+    let UploadIdMarker: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListMultipartUploadsCommand({ Bucket: this.bucket, KeyMarker, UploadIdMarker }),
+      );
+      for (const upload of page.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId || !upload.Initiated) continue;
+        if (upload.Initiated >= startedBefore) continue;
+        await this.client.send(
+          new AbortMultipartUploadCommand({
+            Bucket: this.bucket,
+            Key: upload.Key,
+            UploadId: upload.UploadId,
+          }),
+        );
+        aborted += 1;
+      }
+      const more = page.IsTruncated === true;
+      KeyMarker = more ? page.NextKeyMarker : undefined;
+      UploadIdMarker = more ? page.NextUploadIdMarker : undefined;
+    } while (KeyMarker);
+    return aborted;
   }
 }
 

@@ -15,6 +15,13 @@ export interface PutOptions {
   signal?: AbortSignal;
 }
 
+/** An object as a listing sees it. */
+export interface ListedObject {
+  key: string;
+  /** When it was last written. */
+  modifiedAt: Date;
+}
+
 /**
  * Where report files live (local disk or S3, optionally encrypted at rest). Keys look like
  * `org/<uuid>/executions/<uuid>.csv`; a bad key throws InvalidStorageKeyError.
@@ -31,6 +38,13 @@ export interface StorageDriver {
   /** Idempotent. */
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /** Every complete object, in no particular order (writes in progress are not objects yet). */
+  list(): AsyncIterable<ListedObject>;
+  /**
+   * Removes what writes begun before `startedBefore` left unfinished (a process killed mid-put:
+   * the local driver's temp files, S3's multipart uploads); how many it removed.
+   */
+  removeIncomplete(startedBefore: Date): Promise<number>;
 }
 
 export const STORAGE_DRIVER = Symbol('STORAGE_DRIVER');

@@ -9,11 +9,15 @@ const MAX_KEY_LENGTH = 1024; // S3's limit; also keeps file paths sane
  * naming hidden files or colliding with the local driver's `.<name>.<random>.tmp` files.
  */
 export function assertValidStorageKey(key: string): void {
-  const valid =
+  if (!isValidStorageKey(key)) throw new InvalidStorageKeyError(key);
+}
+
+export function isValidStorageKey(key: string): boolean {
+  return (
     typeof key === 'string' &&
     key.length > 0 &&
     key.length <= MAX_KEY_LENGTH &&
     !key.includes('..') &&
-    key.split('/').every((segment) => SEGMENT.test(segment));
-  if (!valid) throw new InvalidStorageKeyError(key);
+    key.split('/').every((segment) => SEGMENT.test(segment))
+  );
 }

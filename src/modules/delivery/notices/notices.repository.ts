@@ -65,14 +65,17 @@ export class NoticesRepository {
     );
   }
 
+  /** Pending notices untouched for a while, in id order from `after` (see the deliveries'). */
   findStalePending(
     untouchedSince: Date,
     limit: number,
+    after?: string,
   ): Promise<{ id: string; organization_id: string }[]> {
     return this.dataSource.query(
       `SELECT id, organization_id FROM notices
-        WHERE status = 'pending' AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
-      [untouchedSince, limit],
+        WHERE status = 'pending' AND updated_at < $1 AND ($3::uuid IS NULL OR id > $3)
+        ORDER BY id LIMIT $2`,
+      [untouchedSince, limit, after ?? null],
     );
   }
 

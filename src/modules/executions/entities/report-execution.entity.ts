@@ -46,6 +46,7 @@ import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report
   where: `"file_key" IS NOT NULL AND "file_expired_at" IS NULL AND "status" = 'completed'`,
 })
 @Index('report_executions_pending_idx', ['created_at'], { where: `"status" = 'pending'` })
+@Index('report_executions_file_key_idx', ['file_key'], { where: `"file_key" IS NOT NULL` })
 export class ReportExecution {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -104,6 +104,20 @@ export class BrowserPool implements OnModuleDestroy {
     return this.browser;
   }
 
+  /**
+   * Readiness: the running browser answers; with none running (before the first PDF, or after a
+   * crash the next render recovers from) its executable is there to launch. Never launches one.
+   */
+  async probe(): Promise<void> {
+    const running = await this.browser?.catch(() => undefined);
+    if (running?.connected) {
+      await running.version();
+      return;
+    }
+    const problem = this.browserProblem();
+    if (problem) throw new Error(problem);
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     const browser = await this.browser?.catch(() => undefined);
@@ -113,7 +127,7 @@ export class BrowserPool implements OnModuleDestroy {
 
   /** Where the browser should be; null when nothing runnable is there. */
   browserProblem(): string | null {
-    const executablePath = this.executablePath();
+    const executablePath = this.executablePath;
     try {
       accessSync(executablePath, constants.X_OK);
       return null;
@@ -125,7 +139,7 @@ export class BrowserPool implements OnModuleDestroy {
     }
   }
 
-  private executablePath(): string {
+  private get executablePath(): string {
     return this.config.values.chromiumPath ?? DEFAULT_CHROMIUM_PATH;
   }
 
@@ -133,9 +147,8 @@ export class BrowserPool implements OnModuleDestroy {
     // No browser is a setup problem no retry can fix: the run fails at once, saying so.
     const problem = this.browserProblem();
     if (problem) return Promise.reject(new PermanentGenerationError(problem));
-    const executablePath = this.executablePath();
     const launched = puppeteer()
-      .launch({ executablePath, headless: true, args: LAUNCH_ARGS })
+      .launch({ executablePath: this.executablePath, headless: true, args: LAUNCH_ARGS })
       .then((browser) => {
         browser.once('disconnected', () => {
           this.logger.warn('Chromium disconnected; the next render relaunches it');

@@ -42,6 +42,11 @@ export class ReportDataReader {
     let copying = false;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // One COPY streams a whole report, and the snapshot idles while a slow writer catches up:
+      // the pool's statement and idle limits are for short work; a report has its own timeout.
+      await client.query(
+        'SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0',
+      );
       const { rows } = await client.query<{ as_of: Date }>('SELECT now() AS as_of');
       let stream: Readable;
       if (mode === 'csv-copy') {
