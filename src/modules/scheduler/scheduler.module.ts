@@ -11,6 +11,8 @@ import { ExecutionReconcilerService } from './execution-reconciler.service';
 import { RetentionService } from './retention.service';
 import { SchedulerRepository } from './scheduler.repository';
 import { SchedulerService } from './scheduler.service';
+import { TzdataRepository } from './tzdata.repository';
+import { TzdataSyncService } from './tzdata-sync.service';
 
 /**
  * The background loops (APP_ROLE scheduler or all): the due-schedule tick, the reconcilers that
@@ -32,6 +34,8 @@ import { SchedulerService } from './scheduler.service';
     DeliveryReconcilerService,
     OutboxRelayService,
     RetentionService,
+    TzdataSyncService,
+    TzdataRepository,
     Clock,
   ],
   exports: [
