@@ -43,14 +43,16 @@ export class TzdataTx {
   }
 
   /**
-   * The next `limit` active schedules after `afterId` whose slot is not yet due, locked against
-   * a claim meanwhile. A due slot is left to the claim, which runs it under its own key.
+   * The next `limit` active schedules after `afterId`, locked against a claim meanwhile: every
+   * pending slot with a stored nominal time, and the rest (a due slot kept across an edit has
+   * none yet) while not due; a due one is left to the claim, which reads its key itself.
    */
   pendingAfter(afterId: string, now: Date, limit: number): Promise<PendingSlot[]> {
     return this.manager.query(
       `SELECT id, schedule_config, next_run_at, next_slot_local, next_slot_fold
          FROM scheduled_reports
-        WHERE id > $1 AND status = 'active' AND deleted_at IS NULL AND next_run_at > $2
+        WHERE id > $1 AND status = 'active' AND deleted_at IS NULL AND next_run_at IS NOT NULL
+          AND (next_slot_local IS NOT NULL OR next_run_at > $2)
         ORDER BY id
         LIMIT $3
         FOR UPDATE`,
