@@ -84,4 +84,19 @@ describe('planDueSlot', () => {
     );
     expect(plan.runKey).toEqual(key);
   });
+
+  it('does not take a slot that newer tz data moved later for its own successor', () => {
+    // Stored at 08:59:45 by older data; the current data puts the same 09:00 slot at 09:00.
+    const key = { local: '2026-12-01T09:00', fold: 0 as const };
+    const plan = planDueSlot(
+      daily,
+      at('2026-12-01T08:59:45Z'),
+      at('2026-12-01T08:59:50Z'),
+      HOUR,
+      key,
+    );
+    expect(plan.runKey).toEqual(key);
+    expect(plan.nextKey).toEqual({ local: '2026-12-02T09:00', fold: 0 });
+    expect(plan.nextRunAt).toEqual(at('2026-12-02T09:00:00Z'));
+  });
 });

@@ -86,10 +86,9 @@ interface Planned {
  * later, the same nominal slot at its new instant is not its own successor.
  */
 function runAfter(config: ScheduleConfig, slot: Planned): Planned | null {
-  const runs = nextRuns(config, slot.at, 3);
-  const next = runs.find((run) => compareSlotKeys(run.slot, slot.slot) > 0);
-  if (next || runs.length < 3) return next ?? null;
-  // A frequent cron whose slot moved by more than a few runs: look it up by nominal time
+  const [first] = nextRuns(config, slot.at, 1);
+  if (!first || compareSlotKeys(first.slot, slot.slot) > 0) return first ?? null;
+  // The slot moved later under newer tz data: look past its new instant by nominal time
   // (fold + 1: just past every occurrence of this wall time so far).
   return runOnOrAfter(config, { local: slot.slot.local, fold: (slot.slot.fold + 1) as 0 | 1 });
 }
