@@ -6,6 +6,7 @@ import { ReportExecution } from 'src/modules/executions/entities/report-executio
 import { Member } from 'src/modules/organizations/entities/member.entity';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
 import { OutboxEvent } from 'src/modules/outbox/entities/outbox-event.entity';
+import { TzdataState } from 'src/modules/scheduler/entities/tzdata-state.entity';
 import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
 
 /** Every entity, for the CLI data source and the entity/migration drift test. */
@@ -19,4 +20,5 @@ export const ALL_ENTITIES = [
   Notice,
   AuditLog,
   OutboxEvent,
+  TzdataState,
 ];

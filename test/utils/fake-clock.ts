@@ -10,6 +10,11 @@ export class FakeClock extends Clock {
     return new Date(this.current);
   }
 
+  /** The database's clock is shifted by as much as this one is set from the real time. */
+  override databaseOffsetMs(): number {
+    return this.current.getTime() - Date.now();
+  }
+
   set(at: Date | string): void {
     this.current = new Date(at);
   }

@@ -16,9 +16,11 @@ describe('planDueSlot', () => {
     const plan = planDueSlot(daily, at('2026-12-01T09:00:00Z'), at('2026-12-01T09:00:03Z'), HOUR);
     expect(plan).toEqual({
       run: at('2026-12-01T09:00:00Z'),
+      runKey: { local: '2026-12-01T09:00', fold: 0 },
       skipped: [],
       skippedCount: 0,
       nextRunAt: at('2026-12-02T09:00:00Z'),
+      nextKey: { local: '2026-12-02T09:00', fold: 0 },
     });
   });
 
@@ -45,9 +47,11 @@ describe('planDueSlot', () => {
     const plan = planDueSlot(daily, at('2026-12-03T09:00:00Z'), at('2026-12-03T11:00:00Z'), HOUR);
     expect(plan).toEqual({
       run: null,
+      runKey: null,
       skipped: [at('2026-12-03T09:00:00Z')],
       skippedCount: 1,
       nextRunAt: at('2026-12-04T09:00:00Z'),
+      nextKey: { local: '2026-12-04T09:00', fold: 0 },
     });
   });
 
@@ -67,5 +71,32 @@ describe('planDueSlot', () => {
     expect(plan.run).toEqual(at('2026-12-03T00:00:00Z'));
     expect(plan.skipped).toHaveLength(100);
     expect(plan.skippedCount).toBe(2 * 24 * 12);
+  });
+
+  it('keeps the stored key of the slot it runs, even where the instant would read otherwise', () => {
+    const key = { local: '2026-12-01T08:00', fold: 0 as const };
+    const plan = planDueSlot(
+      daily,
+      at('2026-12-01T09:00:00Z'),
+      at('2026-12-01T09:00:03Z'),
+      HOUR,
+      key,
+    );
+    expect(plan.runKey).toEqual(key);
+  });
+
+  it('does not take a slot that newer tz data moved later for its own successor', () => {
+    // Stored at 08:59:45 by older data; the current data puts the same 09:00 slot at 09:00.
+    const key = { local: '2026-12-01T09:00', fold: 0 as const };
+    const plan = planDueSlot(
+      daily,
+      at('2026-12-01T08:59:45Z'),
+      at('2026-12-01T08:59:50Z'),
+      HOUR,
+      key,
+    );
+    expect(plan.runKey).toEqual(key);
+    expect(plan.nextKey).toEqual({ local: '2026-12-02T09:00', fold: 0 });
+    expect(plan.nextRunAt).toEqual(at('2026-12-02T09:00:00Z'));
   });
 });

@@ -14,6 +14,8 @@ import { RetentionService } from './retention.service';
 import { SchedulerRepository } from './scheduler.repository';
 import { SchedulerService } from './scheduler.service';
 import { StorageSweeperService } from './storage-sweeper.service';
+import { TzdataRepository } from './tzdata.repository';
+import { TzdataSyncService } from './tzdata-sync.service';
 
 /**
  * The background loops (APP_ROLE scheduler or all): the due-schedule tick, the reconcilers that
@@ -38,6 +40,8 @@ import { StorageSweeperService } from './storage-sweeper.service';
     RetentionService,
     HistoryRetentionService,
     StorageSweeperService,
+    TzdataSyncService,
+    TzdataRepository,
     Clock,
   ],
   exports: [

@@ -1,25 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { ScheduleConfig } from 'src/modules/schedules/calendar/schedule-config';
+import type { Clock } from 'src/common/clock';
+import { databaseNow } from 'src/database/database-now';
+import { RUN_CONFIG_SQL } from 'src/modules/executions/run-config';
+import type { ScheduleConfig, SlotKey } from 'src/modules/schedules/calendar/schedule-config';
 
 export interface DueSchedule {
   id: string;
   organization_id: string;
   schedule_config: ScheduleConfig;
   next_run_at: Date;
+  next_slot_local: string | null;
+  next_slot_fold: number | null;
 }
 
 export interface SlotToRun {
   scheduleId: string;
   orgId: string;
   scheduledFor: Date;
+  /** The slot's identity: its nominal local time in `zone`. */
+  key: SlotKey;
+  zone: string;
   skipped: Date[];
 }
 
 export interface ScheduleAdvance {
   scheduleId: string;
   nextRunAt: Date | null;
+  nextKey: SlotKey | null;
   lastRunAt: Date | null;
 }
 
@@ -43,12 +52,17 @@ export class SchedulerRepository {
 }
 
 export class SchedulerTx {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(readonly manager: EntityManager) {}
+
+  /** "Now" for claims: the database's clock, the same for every scheduler whatever its own. */
+  databaseNow(clock: Clock): Promise<Date> {
+    return databaseNow(this.manager, clock);
+  }
 
   /** Locks up to `limit` due schedules no other scheduler holds. `= ANY(ARRAY(...))` keeps the index scan. */
   claimDue(now: Date, limit: number): Promise<DueSchedule[]> {
     return this.manager.query(
-      `SELECT id, organization_id, schedule_config, next_run_at
+      `SELECT id, organization_id, schedule_config, next_run_at, next_slot_local, next_slot_fold
          FROM scheduled_reports
         WHERE id = ANY(ARRAY(
           SELECT id FROM scheduled_reports
@@ -60,14 +74,22 @@ export class SchedulerTx {
     );
   }
 
-  /** One execution per slot; a slot that already has one is silently not created again. */
+  /**
+   * One execution per slot, keyed by its nominal local time; a slot that already has one is
+   * silently not created again. Each row keeps a copy of what the run needs from its schedule,
+   * as it is now, under the claim's lock.
+   */
   async insertExecutions(slots: SlotToRun[]): Promise<CreatedExecution[]> {
     if (slots.length === 0) return [];
     return this.manager.query(
-      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for, status, metadata)
-       SELECT org, schedule, 'schedule', slot, 'pending', meta
-         FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::jsonb[]) AS u(org, schedule, slot, meta)
-       ON CONFLICT (scheduled_report_id, scheduled_for) WHERE "trigger" = 'schedule' DO NOTHING
+      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for,
+                                      slot_local, slot_fold, slot_zone, config_snapshot, status, metadata)
+       SELECT u.org, u.schedule, 'schedule', u.slot, u.slot_local, u.slot_fold, u.zone,
+              ${RUN_CONFIG_SQL}, 'pending', u.meta
+         FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::jsonb[], $5::text[], $6::smallint[], $7::text[])
+              AS u(org, schedule, slot, meta, slot_local, slot_fold, zone)
+         JOIN scheduled_reports s ON s.id = u.schedule
+       ON CONFLICT (scheduled_report_id, slot_zone, slot_local, slot_fold) WHERE "trigger" = 'schedule' DO NOTHING
        RETURNING id, organization_id`,
       [
         slots.map((s) => s.orgId),
@@ -78,6 +100,9 @@ export class SchedulerTx {
             s.skipped.length ? { skipped_slots: s.skipped.map((d) => d.toISOString()) } : {},
           ),
         ),
+        slots.map((s) => s.key.local),
+        slots.map((s) => s.key.fold),
+        slots.map((s) => s.zone),
       ],
     );
   }
@@ -87,14 +112,19 @@ export class SchedulerTx {
     await this.manager.query(
       `UPDATE scheduled_reports s
           SET next_run_at = u.next_run_at,
+              next_slot_local = u.next_slot_local,
+              next_slot_fold = u.next_slot_fold,
               last_run_at = COALESCE(u.last_run_at, s.last_run_at),
               version = s.version + 1
-         FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS u(id, next_run_at, last_run_at)
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::smallint[])
+              AS u(id, next_run_at, last_run_at, next_slot_local, next_slot_fold)
         WHERE s.id = u.id`,
       [
         advances.map((a) => a.scheduleId),
         advances.map((a) => a.nextRunAt),
         advances.map((a) => a.lastRunAt),
+        advances.map((a) => a.nextKey?.local ?? null),
+        advances.map((a) => a.nextKey?.fold ?? null),
       ],
     );
   }

@@ -5,12 +5,15 @@ import { Clock } from 'src/common/clock';
 import { AppConfigService } from 'src/config/app-config.service';
 import { ExecutionQueue } from 'src/queue/execution-queue';
 import { planDueSlot } from './plan-due-slot';
+import type { SlotKey } from 'src/modules/schedules/calendar/schedule-config';
 import {
   CreatedExecution,
+  DueSchedule,
   ScheduleAdvance,
   SchedulerRepository,
   SlotToRun,
 } from './scheduler.repository';
+import { TzdataSyncService } from './tzdata-sync.service';
 
 export interface TickResult {
   claimed: number;
@@ -36,6 +39,7 @@ export class SchedulerService {
     private readonly queue: ExecutionQueue,
     private readonly config: AppConfigService,
     private readonly clock: Clock,
+    private readonly tzdata: TzdataSyncService,
   ) {}
 
   // Every 5 seconds, on the second: a 09:00 slot starts within seconds of 09:00.
@@ -47,6 +51,8 @@ export class SchedulerService {
   /** Drains every due schedule now; safe to run in many processes at once. */
   async tick(): Promise<TickResult> {
     const { batchSize } = this.config.values.scheduler;
+    // Newer tz data first: the slots it moved are claimed at their new instants.
+    await this.tzdata.syncIfChanged();
     const total: TickResult = { claimed: 0, created: 0, enqueued: true, batches: 0 };
     // Each batch is enqueued once committed, while the next batch is claimed: Redis and
     // PostgreSQL work overlap. The rows are the outbox, so a failed enqueue loses nothing.
@@ -64,9 +70,10 @@ export class SchedulerService {
   }
 
   private claimBatch(limit: number): Promise<{ claimed: number; created: CreatedExecution[] }> {
-    const now = this.clock.now();
     const graceMs = this.config.values.scheduler.misfireGraceSeconds * 1000;
     return this.repository.transaction(async (tx) => {
+      // The database's clock, not this process's: a skewed scheduler neither runs early nor skips.
+      const now = await tx.databaseNow(this.clock);
       const due = await tx.claimDue(now, limit);
       const slots: SlotToRun[] = [];
       const advances: ScheduleAdvance[] = [];
@@ -77,12 +84,15 @@ export class SchedulerService {
           new Date(schedule.next_run_at),
           now,
           graceMs,
+          storedKey(schedule),
         );
-        if (plan.run) {
+        if (plan.run && plan.runKey) {
           slots.push({
             scheduleId: schedule.id,
             orgId: schedule.organization_id,
             scheduledFor: plan.run,
+            key: plan.runKey,
+            zone: schedule.schedule_config.timezone,
             skipped: plan.skipped,
           });
         }
@@ -94,7 +104,12 @@ export class SchedulerService {
             count: plan.skippedCount,
           });
         }
-        advances.push({ scheduleId: schedule.id, nextRunAt: plan.nextRunAt, lastRunAt: plan.run });
+        advances.push({
+          scheduleId: schedule.id,
+          nextRunAt: plan.nextRunAt,
+          nextKey: plan.nextKey,
+          lastRunAt: plan.run,
+        });
       }
       const created = await tx.insertExecutions(slots);
       await tx.advance(advances);
@@ -102,4 +117,10 @@ export class SchedulerService {
       return { claimed: due.length, created };
     });
   }
+}
+
+/** The pending slot's nominal time as stored, or null for the planner to read from the instant. */
+function storedKey(schedule: DueSchedule): SlotKey | null {
+  if (schedule.next_slot_local === null) return null;
+  return { local: schedule.next_slot_local, fold: schedule.next_slot_fold === 1 ? 1 : 0 };
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, ILike, IsNull } from 'typeorm';
+import type { Clock } from 'src/common/clock';
+import { databaseNow } from 'src/database/database-now';
 import { ScheduleStatus } from 'src/domain/vocabulary';
 import { escapeLike } from 'src/modules/organizations/members.repository';
 import { ScheduledReport } from './entities/scheduled-report.entity';
@@ -47,6 +49,11 @@ export class SchedulesRepository {
       take: limit,
     });
     return { rows, total };
+  }
+
+  /** What "now" is for due slots: the database's clock, the one the scheduler claims by. */
+  databaseNow(clock: Clock): Promise<Date> {
+    return databaseNow(this.dataSource.manager, clock);
   }
 
   /**

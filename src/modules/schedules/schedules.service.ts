@@ -13,6 +13,7 @@ import { NextRunsDto } from './dto/next-run.dto';
 import { ScheduledReportDto } from './dto/scheduled-report.dto';
 import { ScheduledReport } from './entities/scheduled-report.entity';
 import { ScheduleInput, ScheduleInputValidator } from './schedule-input.validator';
+import { NextSlot, NO_NEXT_SLOT, nextSlotAfter } from './next-slot';
 import { toNextRunDto, toScheduledReportDto } from './scheduled-report.mapper';
 import { ScheduleFilter, SchedulesRepository } from './schedules.repository';
 
@@ -30,6 +31,7 @@ export class SchedulesService {
   async create(actor: Actor, input: ScheduleInput): Promise<ScheduledReportDto> {
     const org = await this.organizations.getOrganization(actor.orgId);
     const valid = await this.validator.validate(actor, org, input);
+    const now = await this.schedules.databaseNow(this.clock);
     const created = await this.schedules.withOrgLock(actor.orgId, async (tx) => {
       this.assertActiveQuota(await tx.countActive(), org.max_active_schedules);
       const schedule = await tx.insert({
@@ -37,7 +39,7 @@ export class SchedulesService {
         created_by: actor.userId,
         status: 'active',
         last_run_at: null,
-        next_run_at: this.firstRunAfter(valid.schedule_config, this.clock.now()),
+        ...nextSlotAfter(valid.schedule_config, now),
       });
       await this.audit.recordIn(tx.manager, actor, {
         action: 'schedule.created',
@@ -80,15 +82,21 @@ export class SchedulesService {
     const merged: ScheduleInput = { ...this.inputOf(current), ...changes };
     const valid = await this.validator.validate(actor, org, merged);
     const configChanged = !jsonEqual(valid.schedule_config, current.schedule_config);
-    const next_run_at =
+    const next =
       configChanged && current.status === 'active'
-        ? this.firstRunAfter(valid.schedule_config, this.clock.now())
-        : current.next_run_at;
+        ? await this.rescheduled(current, valid.schedule_config)
+        : { slot: {}, keptDue: false };
     const updated = await this.writeVersioned(
       actor,
       current,
-      { ...valid, next_run_at },
-      { action: 'schedule.updated', details: { fields: Object.keys(changes) } },
+      { ...valid, ...next.slot },
+      {
+        action: 'schedule.updated',
+        details: {
+          fields: Object.keys(changes),
+          ...(next.keptDue ? { due_slot_kept: current.next_run_at?.toISOString() } : {}),
+        },
+      },
     );
     return toScheduledReportDto(updated, actor);
   }
@@ -99,7 +107,7 @@ export class SchedulesService {
     const updated = await this.writeVersioned(
       actor,
       current,
-      { status: 'paused', next_run_at: null },
+      { status: 'paused', ...NO_NEXT_SLOT },
       { action: 'schedule.paused' },
     );
     return toScheduledReportDto(updated, actor);
@@ -110,11 +118,12 @@ export class SchedulesService {
     const current = await this.loadForChange(actor, id);
     if (current.status === 'active') return toScheduledReportDto(current, actor);
     const org = await this.organizations.getOrganization(actor.orgId);
+    const now = await this.schedules.databaseNow(this.clock);
     const updated = await this.schedules.withOrgLock(actor.orgId, async (tx) => {
       this.assertActiveQuota(await tx.countActive(), org.max_active_schedules);
       const ok = await tx.update(id, current.version, {
         status: 'active',
-        next_run_at: this.firstRunAfter(current.schedule_config, this.clock.now()),
+        ...nextSlotAfter(current.schedule_config, now),
       });
       if (!ok) throw concurrentChange();
       await this.audit.recordIn(tx.manager, actor, {
@@ -190,8 +199,21 @@ export class SchedulesService {
     });
   }
 
-  private firstRunAfter(config: ScheduleConfig, after: Date): Date | null {
-    return nextRuns(config, after, 1)[0]?.at ?? null;
+  /**
+   * The pending slot after a change of `schedule_config`. A slot already due (by the database's
+   * clock, as the scheduler claims) but not yet claimed is kept: it runs, with the settings as
+   * they are at its claim, and the next slot follows the new config. Its nominal time is left for
+   * the scheduler to read in the new config's zone. Otherwise the first slot from now.
+   */
+  private async rescheduled(
+    current: ScheduledReport,
+    config: ScheduleConfig,
+  ): Promise<{ slot: Partial<NextSlot>; keptDue: boolean }> {
+    const now = await this.schedules.databaseNow(this.clock);
+    if (current.next_run_at && current.next_run_at <= now) {
+      return { slot: { next_slot_local: null, next_slot_fold: null }, keptDue: true };
+    }
+    return { slot: nextSlotAfter(config, now), keptDue: false };
   }
 
   private assertActiveQuota(active: number, max: number): void {

@@ -18,16 +18,26 @@ import {
 } from 'src/domain/vocabulary';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
 import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
+import type { RunConfig } from '../run-config';
 
 /** One run of a schedule: for a slot (trigger=schedule) or on demand (trigger=manual). */
 @Entity('report_executions')
 @Check('report_executions_trigger_check', sqlIn('trigger', EXECUTION_TRIGGERS))
 @Check('report_executions_status_check', sqlIn('status', EXECUTION_STATUSES))
-// The unique slot key: a second claim of the same (schedule, slot) cannot create a row.
-@Index('report_executions_slot_key', ['scheduled_report_id', 'scheduled_for'], {
-  unique: true,
-  where: `"trigger" = 'schedule'`,
-})
+// The unique slot key, by nominal local time: a second claim of the same slot cannot create a
+// row, and neither can a tz database change that moved the slot's instant.
+@Index(
+  'report_executions_slot_key',
+  ['scheduled_report_id', 'slot_zone', 'slot_local', 'slot_fold'],
+  {
+    unique: true,
+    where: `"trigger" = 'schedule'`,
+  },
+)
+@Index('report_executions_scheduled_report_id_scheduled_for_idx', [
+  'scheduled_report_id',
+  'scheduled_for',
+])
 // At most one unfinished manual run per schedule: a second run-now returns the first.
 @Index('report_executions_one_manual_in_flight_key', ['scheduled_report_id'], {
   unique: true,
@@ -77,6 +87,22 @@ export class ReportExecution {
   /** The slot instant (schedule) or the request instant / `as_of` slot (manual). */
   @Column('timestamptz')
   scheduled_for: Date;
+
+  /** A scheduled run's nominal local time, "2026-03-08T02:30" (null for manual runs). */
+  @Column('text', { nullable: true })
+  slot_local: string | null;
+
+  /** 1 for the second occurrence of a wall time a DST overlap repeats, else 0. */
+  @Column('smallint', { nullable: true })
+  slot_fold: number | null;
+
+  /** The time zone `slot_local` is read in. */
+  @Column('text', { nullable: true })
+  slot_zone: string | null;
+
+  /** What the run needs from its schedule, as it was when the slot was claimed. */
+  @Column('jsonb', { nullable: true })
+  config_snapshot: RunConfig | null;
 
   @Column('text', { default: 'pending' })
   status: ExecutionStatus;

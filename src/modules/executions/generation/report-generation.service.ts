@@ -14,6 +14,7 @@ import { ExecutionEventsService } from '../execution-events.service';
 import { executionFileKey } from '../execution-file-name';
 import { ExecutionOutcomes } from '../execution-outcomes.service';
 import { ExecutionStateRepository } from '../execution-state.repository';
+import { runConfigOf } from '../run-config';
 
 export type GenerationOutcome =
   | { result: 'completed'; rows: number }
@@ -99,23 +100,25 @@ export class ReportGenerationService {
     schedule: ScheduledReport,
   ): Promise<GeneratedReport> {
     const { generationTimeoutMs } = this.config.values.limits;
-    const compress = schedule.delivery_options?.compress === true;
+    // What was claimed, not the live schedule: an edit after the claim is for the next run.
+    const run = runConfigOf(execution, schedule);
+    const compress = run.delivery_options?.compress === true;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), generationTimeoutMs);
     try {
       return await this.generator.generate(
         {
           orgId: execution.organization_id,
-          reportType: schedule.report_type,
-          parameters: schedule.report_parameters,
-          outputFormat: schedule.output_format,
-          timezone: schedule.schedule_config.timezone,
+          reportType: run.report_type,
+          parameters: run.report_parameters,
+          outputFormat: run.output_format,
+          timezone: run.timezone,
           runAt: execution.scheduled_for,
-          title: schedule.name,
+          title: run.name,
           compress,
         },
         {
-          key: executionFileKey(execution, schedule.output_format, compress),
+          key: executionFileKey(execution, run.output_format, compress),
           signal: abort.signal,
         },
       );

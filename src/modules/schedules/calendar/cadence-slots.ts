@@ -29,9 +29,8 @@ export function cadencePlan(config: ScheduleConfig, zone: ZoneRules): SlotPlan {
     if (!run || run.at <= afterMs) return;
     const note =
       earlier || rolled || run.note ? combineNotes([earlier, rolled, run.note]) : undefined;
-    out.push(
-      note ? { at: run.at, nominalDay: nominal, note } : { at: run.at, nominalDay: nominal },
-    );
+    const slot: RunSlot = { at: run.at, nominalDay: nominal, minute: minuteOfDay };
+    out.push(note ? { ...slot, note } : slot);
   };
 
   switch (config.cadence) {

@@ -52,10 +52,8 @@ function steadyDay(
     else lo = mid + 1;
   }
   for (let i = lo; i < times.length && i < lo + limit; i += 1) {
-    const at = base + times[i] * MINUTE_MS;
-    out.push(
-      i === 0 && skipNote ? { at, nominalDay: day, note: skipNote } : { at, nominalDay: day },
-    );
+    const slot: RunSlot = { at: base + times[i] * MINUTE_MS, nominalDay: day, minute: times[i] };
+    out.push(i === 0 && skipNote ? { ...slot, note: skipNote } : slot);
   }
 }
 
@@ -76,13 +74,14 @@ function transitionDay(
   for (const minuteOfDay of cron.times) {
     if (cron.wildcard) {
       const wall = zone.resolve(day * DAY_MS + minuteOfDay * MINUTE_MS);
-      if (wall.kind === 'single') slots.push({ at: wall.at, nominalDay: day });
+      const slot = { nominalDay: day, minute: minuteOfDay };
+      if (wall.kind === 'single') slots.push({ ...slot, at: wall.at });
       if (wall.kind === 'overlap') {
-        slots.push({ at: wall.first, nominalDay: day }, { at: wall.second, nominalDay: day });
+        slots.push({ ...slot, at: wall.first }, { ...slot, at: wall.second, fold: 1 });
       }
     } else {
       const run = resolveFixedTime(zone, day, minuteOfDay);
-      if (run) slots.push(run.note ? { ...run, nominalDay: day } : { at: run.at, nominalDay: day });
+      if (run) slots.push({ ...run, nominalDay: day, minute: minuteOfDay });
     }
   }
   slots.sort((a, b) => a.at - b.at);

@@ -1,5 +1,5 @@
 import { cadencePlan } from './cadence-slots';
-import { formatDay } from './civil-date';
+import { clockTime, formatDay } from './civil-date';
 import { cronPlan } from './cron-slots';
 import type { RunSlot } from './run-slot';
 import type { ScheduleConfig, ScheduledRun } from './schedule-config';
@@ -48,6 +48,10 @@ export function nextRuns(config: ScheduleConfig, after: Date, count: number): Sc
       local,
       utcOffset,
       nominalDate: formatDay(slot.nominalDay),
+      slot: {
+        local: `${formatDay(slot.nominalDay)}T${clockTime(slot.minute)}`,
+        fold: slot.fold ?? 0,
+      },
     };
     if (slot.note) run.note = slot.note;
     return run;

@@ -5,6 +5,10 @@ export interface RunSlot {
   at: number;
   /** Local day number of the slot before any business-day roll. */
   nominalDay: number;
+  /** Nominal local minute of the day, before any DST gap moved the run. */
+  minute: number;
+  /** 1 for the second occurrence of a repeated wall time (a wildcard cron in a DST overlap). */
+  fold?: 1;
   note?: RunNote;
 }
 

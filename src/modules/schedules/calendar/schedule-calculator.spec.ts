@@ -22,13 +22,14 @@ describe('nextRuns', () => {
     ]);
   });
 
-  it('gives the wall clock, offset and nominal date of each run', () => {
+  it('gives the wall clock, offset, nominal date and slot key of each run', () => {
     const [run] = runsOf(daily('09:30', 'Asia/Kathmandu'), '2026-12-01T00:00:00Z', 1);
     expect(run).toEqual({
       at: new Date('2026-12-01T03:45:00Z'),
       local: '2026-12-01T09:30:00+05:45',
       utcOffset: '+05:45',
       nominalDate: '2026-12-01',
+      slot: { local: '2026-12-01T09:30', fold: 0 },
     });
   });
 

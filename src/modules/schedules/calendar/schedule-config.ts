@@ -27,5 +27,18 @@ export interface ScheduledRun {
   utcOffset: string;
   /** Local YYYY-MM-DD of the slot before any business-day roll. */
   nominalDate: string;
+  /** The slot's identity, which a tz database change moving its instant leaves alone. */
+  slot: SlotKey;
   note?: RunNote;
+}
+
+/**
+ * A slot by its nominal local time: the date and HH:MM the schedule names (before a DST gap or
+ * a business-day roll moved the run), and which occurrence of a repeated wall time it is.
+ */
+export interface SlotKey {
+  /** "2026-03-08T02:30" */
+  local: string;
+  /** 0, or 1 for the second occurrence of a wall time a DST overlap repeats. */
+  fold: 0 | 1;
 }

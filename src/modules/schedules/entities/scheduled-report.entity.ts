@@ -91,6 +91,13 @@ export class ScheduledReport {
   @Column('timestamptz', { nullable: true })
   next_run_at: Date | null;
 
+  /** The nominal local time of the slot at next_run_at (see SlotKey); null until computed. */
+  @Column('text', { nullable: true })
+  next_slot_local: string | null;
+
+  @Column('smallint', { nullable: true })
+  next_slot_fold: number | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   created_at: Date;
 
