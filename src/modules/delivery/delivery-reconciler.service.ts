@@ -10,9 +10,11 @@ const GRACE_MS = 15_000;
 const BATCH = 500;
 
 /**
- * The delivery outbox's other half: pending deliveries and notices whose job Redis no longer
- * holds (crash between commit and enqueue, Redis restarted empty, a job that ran out of
- * attempts while another attempt held the lease) are enqueued again. Job id = row id.
+ * The delivery outbox's other half: open deliveries (pending, or `unknown` once their lease
+ * lapsed) and pending notices whose job Redis no longer holds (crash between commit and enqueue,
+ * Redis restarted empty, a job Bull gave up on after its worker died) are enqueued again. Job id
+ * = row id. Requeues are bounded where they are counted: a claim that finds an attempt which never
+ * ended counts it, and the third such one fails the delivery instead of sending it.
  */
 @Injectable()
 export class DeliveryReconcilerService {
