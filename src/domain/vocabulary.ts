@@ -49,7 +49,19 @@ export type ExecutionTrigger = (typeof EXECUTION_TRIGGERS)[number];
 export const EXECUTION_STATUSES = ['pending', 'running', 'completed', 'failed'] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
-export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'bounced', 'skipped'] as const;
+/**
+ * `unknown`: the last send went out and no answer came back (a timeout, a dropped connection), so
+ * the peer may have it; it is sent again under the same Message-ID / X-Event-Id once its lease
+ * lapses, and ends like any other delivery.
+ */
+export const DELIVERY_STATUSES = [
+  'pending',
+  'sent',
+  'failed',
+  'bounced',
+  'skipped',
+  'unknown',
+] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**

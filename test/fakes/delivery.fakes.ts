@@ -188,15 +188,36 @@ export class FakeDeliveriesRepository extends Breakable {
     this.check('claim');
     const row = this.rows.get(id);
     const now = this.clock.now();
-    if (!row || row.organization_id !== orgId || row.status !== 'pending') return null;
+    if (!row || row.organization_id !== orgId || !isOpen(row)) return null;
     if (row.leased_until !== null && !(row.leased_until < now)) return null;
+    const lost = Number(row.metadata.lost_attempts ?? 0);
     Object.assign(row, {
       attempts: row.attempts + 1,
       lease_id: leaseId,
       leased_until: new Date(now.getTime() + leaseMs),
       updated_at: now,
+      metadata: row.lease_id ? { ...row.metadata, lost_attempts: lost + 1 } : row.metadata,
     });
     return { ...row, metadata: { ...row.metadata } };
+  }
+
+  async markUnknown(orgId: string, id: string, leaseId: string, message: string): Promise<void> {
+    this.check('markUnknown');
+    const row = this.held(orgId, id, leaseId);
+    if (row) Object.assign(row, { status: 'unknown', error_message: message.slice(0, 2000) });
+  }
+
+  async endLeaseLater(orgId: string, id: string, leaseId: string, leaseMs: number): Promise<void> {
+    this.check('endLeaseLater');
+    const row = this.held(orgId, id, leaseId);
+    const now = this.clock.now();
+    if (row) {
+      Object.assign(row, {
+        lease_id: null,
+        leased_until: new Date(now.getTime() + leaseMs),
+        updated_at: now,
+      });
+    }
   }
 
   async claimRenew(orgId: string, id: string, leaseId: string, leaseMs: number): Promise<void> {
@@ -264,11 +285,11 @@ export class FakeDeliveriesRepository extends Breakable {
     );
   }
 
-  /** The row when `leaseId` holds it and it is still pending (the fence of every UPDATE). */
+  /** The row when `leaseId` holds it and it is still open (the fence of every UPDATE). */
   private held(orgId: string, id: string, leaseId: string): ReportDelivery | null {
     const row = this.rows.get(id);
     if (!row || row.organization_id !== orgId) return null;
-    return row.lease_id === leaseId && row.status === 'pending' ? row : null;
+    return row.lease_id === leaseId && isOpen(row) ? row : null;
   }
 
   private finish(
@@ -293,6 +314,11 @@ export class FakeDeliveriesRepository extends Breakable {
     });
     return true;
   }
+}
+
+/** Not sent yet, or sent without an answer: what the repository may still claim and finish. */
+function isOpen(row: ReportDelivery): boolean {
+  return row.status === 'pending' || row.status === 'unknown';
 }
 
 /** Members by user id, active or not (delivery tells a deactivated member from a removed one). */
@@ -568,6 +594,8 @@ export class FakeNoticesRepository extends Breakable {
       sent_at: null,
       error_message: null,
       details: {},
+      lease_id: null,
+      leased_until: null,
       created_at: new Date(),
       updated_at: new Date(),
       ...overrides,
@@ -596,34 +624,62 @@ export class FakeNoticesRepository extends Breakable {
     }).id;
   }
 
-  async claim(orgId: string, id: string): Promise<Notice | null> {
+  async claim(orgId: string, id: string, leaseId: string, leaseMs: number): Promise<Notice | null> {
     this.check('claim');
     const row = this.pending(orgId, id);
-    if (!row) return null;
-    row.attempts += 1;
+    if (!row || (row.leased_until && row.leased_until.getTime() >= Date.now())) return null;
+    Object.assign(row, {
+      attempts: row.attempts + 1,
+      lease_id: leaseId,
+      leased_until: new Date(Date.now() + leaseMs),
+    });
     return { ...row };
+  }
+
+  async isPending(orgId: string, id: string): Promise<boolean> {
+    return this.pending(orgId, id) !== null;
+  }
+
+  async renew(orgId: string, id: string, leaseId: string, leaseMs: number): Promise<void> {
+    const row = this.held(orgId, id, leaseId);
+    if (row) row.leased_until = new Date(Date.now() + leaseMs);
   }
 
   async finish(
     orgId: string,
     id: string,
+    leaseId: string,
     status: 'sent' | 'failed' | 'skipped',
     message: string | null,
-  ): Promise<void> {
+  ): Promise<boolean> {
     this.check('finish');
-    const row = this.pending(orgId, id);
-    if (!row) return;
+    const row = this.held(orgId, id, leaseId);
+    if (!row) return false;
     Object.assign(row, {
       status,
       error_message: message?.slice(0, 2000) ?? null,
       sent_at: status === 'sent' ? new Date() : row.sent_at,
+      lease_id: null,
+      leased_until: null,
     });
+    return true;
   }
 
-  async noteRetry(orgId: string, id: string, message: string): Promise<void> {
+  async noteRetry(
+    orgId: string,
+    id: string,
+    leaseId: string,
+    message: string,
+    holdMs = 0,
+  ): Promise<void> {
     this.check('noteRetry');
-    const row = this.pending(orgId, id);
-    if (row) row.error_message = message.slice(0, 2000);
+    const row = this.held(orgId, id, leaseId);
+    if (!row) return;
+    Object.assign(row, {
+      error_message: message.slice(0, 2000),
+      lease_id: null,
+      leased_until: holdMs > 0 ? new Date(Date.now() + holdMs) : null,
+    });
   }
 
   async lastRunsAllFailed(): Promise<boolean> {
@@ -640,6 +696,11 @@ export class FakeNoticesRepository extends Breakable {
   private pending(orgId: string, id: string): Notice | null {
     const row = this.rows.get(id);
     return row && row.organization_id === orgId && row.status === 'pending' ? row : null;
+  }
+
+  private held(orgId: string, id: string, leaseId: string): Notice | null {
+    const row = this.pending(orgId, id);
+    return row?.lease_id === leaseId ? row : null;
   }
 }
 

@@ -11,12 +11,15 @@ export interface DeliveryRow {
   metadata: Record<string, unknown>;
 }
 
-/** The execution's deliveries once none is pending any more (or `until` says so). */
+/**
+ * The execution's deliveries once none is open any more (`pending`, or `unknown` awaiting its
+ * resend), or once `until` says so.
+ */
 export function settledDeliveries(
   t: TestApp,
   executionId: string,
   until: (rows: DeliveryRow[]) => boolean = (rows) =>
-    rows.length > 0 && rows.every((r) => r.status !== 'pending'),
+    rows.length > 0 && rows.every((r) => r.status !== 'pending' && r.status !== 'unknown'),
   timeoutMs = 30_000,
 ): Promise<DeliveryRow[]> {
   return waitFor(

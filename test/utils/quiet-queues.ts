@@ -27,7 +27,7 @@ beforeAll(async () => {
     );
     await db.query(
       `UPDATE report_deliveries SET status = 'skipped', error_message = 'left by an earlier test file'
-        WHERE status = 'pending'`,
+        WHERE status IN ('pending', 'unknown')`,
     );
     await db.query(`UPDATE notices SET status = 'skipped' WHERE status = 'pending'`);
     await db.query(`UPDATE outbox_events SET dispatched_at = now() WHERE dispatched_at IS NULL`);

@@ -1,5 +1,5 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 
 /** A message as the inbox received it: parsed, plus the raw bytes and the SMTP envelope. */
@@ -7,6 +7,8 @@ export interface InboxMessage {
   parsed: ParsedMail;
   raw: Buffer;
   envelope: { from: string | null; to: string[] };
+  /** When the whole message had arrived. */
+  receivedAt: Date;
 }
 
 export interface SmtpInbox {
@@ -36,6 +38,15 @@ export interface SmtpInbox {
   holdNextMessages(count?: number, to?: string): void;
   /** How many messages are being held unanswered right now, or were until their client left. */
   readonly heldCount: number;
+  /**
+   * The next message to `to` is accepted (it is in `messages`) and then its 250 comes `delayMs`
+   * late, or never (`drop`: the connection is cut, so the client cannot tell it was taken), or
+   * only after `before` ran (a test stops the database right between the two).
+   */
+  interceptNextReply(
+    to: string,
+    how: { delayMs?: number; drop?: boolean; before?: () => void | Promise<void> },
+  ): void;
   /** Stops listening and drops open connections: clients now see ECONNREFUSED. */
   stop(): Promise<void>;
   /** Listens again on the same port ("SMTP down, then up"). */
@@ -53,6 +64,7 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
   let holdLeft = 0;
   let holdTo: string | undefined;
   let held = 0;
+  const intercepts: { to: string; delayMs?: number; drop?: boolean; before?: () => unknown }[] = [];
   let server: SMTPServer | null = null;
   let port = options.port ?? 0;
 
@@ -84,19 +96,27 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
             return; // never answered: the sender cannot know whether the message was taken
           }
           const raw = Buffer.concat(chunks);
+          const receivedAt = new Date();
           simpleParser(raw).then(
             (parsed) => {
               const from = session.envelope.mailFrom;
               messages.push({
                 parsed,
                 raw,
+                receivedAt,
                 envelope: {
                   from: from ? from.address : null,
                   to: session.envelope.rcptTo.map((r: SMTPServerAddress) => r.address),
                 },
               });
               waiters.forEach((wake) => wake());
-              callback();
+              const index = intercepts.findIndex((i) => rcpt.includes(i.to));
+              if (index < 0) return callback();
+              const [how] = intercepts.splice(index, 1);
+              void Promise.resolve(how.before?.()).then(() => {
+                if (how.drop) return connectionOf(server, session)?.destroy();
+                setTimeout(() => callback(), how.delayMs ?? 0);
+              });
             },
             (error: Error) => callback(error),
           );
@@ -170,6 +190,7 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
       failures = null;
       holdLeft = 0;
       held = 0;
+      intercepts.length = 0;
     },
     failNextRecipients(code, message, count = 1, to) {
       failures = { code, message, left: count, to };
@@ -181,11 +202,24 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
     get heldCount() {
       return held;
     },
+    interceptNextReply(to, how) {
+      intercepts.push({ to, ...how });
+    },
     stop,
     start: async () => {
       if (!server) await listen();
     },
   };
+}
+
+/** The socket of the session's connection (smtp-server keeps no public handle on it). */
+function connectionOf(server: SMTPServer | null, session: unknown): Socket | undefined {
+  const connections = (server as unknown as { connections?: Set<Record<string, unknown>> })
+    ?.connections;
+  for (const connection of connections ?? []) {
+    if (connection.session === session) return connection._socket as Socket;
+  }
+  return undefined;
 }
 
 /** A header's raw values as sent (mailparser turns List-* headers into objects otherwise). */

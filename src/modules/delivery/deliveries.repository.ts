@@ -6,7 +6,10 @@ import { DeliveryStatus } from 'src/domain/vocabulary';
 import type { Recipient } from 'src/modules/schedules/entities/scheduled-report.entity';
 import { ReportDelivery } from './entities/report-delivery.entity';
 
-export type FinalStatus = Exclude<DeliveryStatus, 'pending' | 'sent'>;
+export type FinalStatus = Exclude<DeliveryStatus, 'pending' | 'sent' | 'unknown'>;
+
+/** Statuses a delivery can still be sent from: never sent, or sent without an answer. */
+const OPEN = `status IN ('pending', 'unknown')`;
 
 /** A delivery to create at completion: pending, or already skipped with a reason. */
 export interface PlannedDelivery extends Recipient {
@@ -90,8 +93,9 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Takes a pending delivery for one attempt, for `leaseMs`; null when it is finished or another
-   * live attempt holds it. A crashed attempt's lease runs out, and then anyone may take it.
+   * Takes an open delivery (pending, or unknown) for one attempt, for `leaseMs`; null when it is
+   * finished or a lease on it has not lapsed yet. A lease still named on the row was never ended
+   * by its attempt (crashed, killed, or stalled past it): `metadata.lost_attempts` counts those.
    */
   async claim(
     orgId: string,
@@ -102,8 +106,11 @@ export class DeliveriesRepository {
     const rows: ReportDelivery[][] = await this.dataSource.query(
       `UPDATE report_deliveries
           SET attempts = attempts + 1, lease_id = $3,
-              leased_until = now() + ($4::int * interval '1 millisecond'), updated_at = now()
-        WHERE id = $1 AND organization_id = $2 AND status = 'pending'
+              leased_until = now() + ($4::int * interval '1 millisecond'), updated_at = now(),
+              metadata = CASE WHEN lease_id IS NULL THEN metadata
+                ELSE jsonb_set(metadata, '{lost_attempts}',
+                       to_jsonb(COALESCE((metadata->>'lost_attempts')::int, 0) + 1)) END
+        WHERE id = $1 AND organization_id = $2 AND ${OPEN}
           AND (leased_until IS NULL OR leased_until < now())
         RETURNING *`,
       [id, orgId, leaseId, leaseMs],
@@ -117,7 +124,31 @@ export class DeliveriesRepository {
     await this.dataSource.query(
       `UPDATE report_deliveries
           SET leased_until = now() + ($4::int * interval '1 millisecond')
-        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'pending'`,
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND ${OPEN}`,
+      [id, orgId, leaseId, leaseMs],
+    );
+  }
+
+  /** The send went out without an answer; the lease stays with the attempt. */
+  async markUnknown(orgId: string, id: string, leaseId: string, message: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE report_deliveries
+          SET status = 'unknown', error_message = $4, updated_at = now()
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND ${OPEN}`,
+      [id, orgId, leaseId, message.slice(0, 2000)],
+    );
+  }
+
+  /**
+   * Ends an attempt whose outcome is unknown without freeing the delivery: nobody may claim it
+   * for another `leaseMs`, so a resend never overtakes a message the peer may still be taking.
+   */
+  async endLeaseLater(orgId: string, id: string, leaseId: string, leaseMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE report_deliveries
+          SET lease_id = NULL, leased_until = now() + ($4::int * interval '1 millisecond'),
+              updated_at = now()
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND ${OPEN}`,
       [id, orgId, leaseId, leaseMs],
     );
   }
@@ -147,7 +178,7 @@ export class DeliveriesRepository {
     await this.dataSource.query(
       `UPDATE report_deliveries
           SET lease_id = NULL, leased_until = NULL, error_message = $4, updated_at = now()
-        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'pending'`,
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND ${OPEN}`,
       [id, orgId, leaseId, message.slice(0, 2000)],
     );
   }
@@ -180,7 +211,7 @@ export class DeliveriesRepository {
     const rows: [{ id: string }[], number] = await managerOf(this.dataSource).query(
       `UPDATE report_deliveries
           SET status = 'pending', lease_id = NULL, leased_until = NULL, updated_at = now(),
-              metadata = metadata || jsonb_build_object('resent_at', now(),
+              metadata = (metadata - 'lost_attempts') || jsonb_build_object('resent_at', now(),
                 'previous_error', error_message),
               error_message = NULL
         WHERE organization_id = $1 AND report_execution_id = $2
@@ -192,8 +223,9 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Pending deliveries untouched for a while and not leased: their job may have been lost. In id
-   * order from `after`, so successive passes walk the whole set a page at a time.
+   * Open deliveries (pending, or `unknown` once their lease lapsed) untouched for a while and
+   * not leased: their job may have been lost. In id order from `after`, so successive passes walk
+   * the whole set a page at a time.
    */
   findStalePending(
     untouchedSince: Date,
@@ -202,7 +234,7 @@ export class DeliveriesRepository {
   ): Promise<{ id: string; organization_id: string }[]> {
     return this.dataSource.query(
       `SELECT id, organization_id FROM report_deliveries
-        WHERE status = 'pending' AND updated_at < $1
+        WHERE ${OPEN} AND updated_at < $1
           AND (leased_until IS NULL OR leased_until < now())
           AND ($3::uuid IS NULL OR id > $3)
         ORDER BY id
@@ -224,7 +256,7 @@ export class DeliveriesRepository {
           SET status = $4, error_message = $5, metadata = metadata || $6::jsonb,
               delivered_at = CASE WHEN $4 = 'sent' THEN now() ELSE delivered_at END,
               lease_id = NULL, leased_until = NULL, updated_at = now()
-        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'pending'`,
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND ${OPEN}`,
       [id, orgId, leaseId, status, message?.slice(0, 2000) ?? null, JSON.stringify(metadata)],
     );
     return result[1] === 1;

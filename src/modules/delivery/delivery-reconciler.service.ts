@@ -15,11 +15,14 @@ const PASS_BUDGET_MS = 8000;
 type Row = { id: string; organization_id: string };
 
 /**
- * The delivery outbox's other half: pending deliveries and notices whose job Redis no longer
- * holds (crash between commit and enqueue, Redis restarted empty, a job that ran out of
- * attempts while another attempt held the lease) are enqueued again. Job id = row id. Each pass
- * looks at one page of each within a time budget and the next continues after it, so a slow
- * Redis, one row whose check fails or a backlog of live jobs slows the walk but never stalls it.
+ * The delivery outbox's other half: open deliveries (pending, or `unknown` once their lease
+ * lapsed) and pending notices whose job Redis no longer holds (crash between commit and enqueue,
+ * Redis restarted empty, a job Bull gave up on after its worker died) are enqueued again. Job id
+ * = row id. Each pass looks at one page of each within a time budget and the next continues
+ * after it, so a slow Redis, one row whose check fails or a backlog of live jobs slows the walk
+ * but never stalls it. Requeues are bounded where they are counted: a claim that finds an
+ * attempt which never ended counts it, and the third such one fails the delivery instead of
+ * sending it.
  */
 @Injectable()
 export class DeliveryReconcilerService {

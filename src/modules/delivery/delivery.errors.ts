@@ -23,3 +23,19 @@ export class PermanentDeliveryError extends Error {
     this.name = 'PermanentDeliveryError';
   }
 }
+
+/**
+ * The message went out and no answer came back (a timeout or a dropped connection after the
+ * request was written): the peer may have accepted it. Recorded as `unknown` and sent again under
+ * the same Message-ID / X-Event-Id once the lease lapses, never sooner.
+ */
+export class UnknownOutcomeError extends Error {
+  constructor(
+    message: string,
+    /** The send itself, when it is still running (the SMTP backstop gave up waiting on it). */
+    readonly inFlight?: Promise<unknown>,
+  ) {
+    super(message);
+    this.name = 'UnknownOutcomeError';
+  }
+}

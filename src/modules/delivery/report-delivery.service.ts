@@ -13,9 +13,14 @@ import { JobAttempt, retriesLeft } from 'src/queue/job-attempt';
 import { DeliverReportJob } from 'src/queue/queue.constants';
 import { DELIVERY_CHANNELS, DeliveryChannel, DeliverySent } from './delivery-channel';
 import { ContextParts, DeliveryContextFactory } from './delivery-context.factory';
-import { PermanentDeliveryError, RetryableDeliveryError } from './delivery.errors';
+import {
+  PermanentDeliveryError,
+  RetryableDeliveryError,
+  UnknownOutcomeError,
+} from './delivery.errors';
 import { DeliveriesRepository } from './deliveries.repository';
 import { ReportDelivery } from './entities/report-delivery.entity';
+import { acceptedLate, keepLease } from './lease-heartbeat';
 import { FailureNoticesService } from './notices/failure-notices.service';
 import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
 
@@ -26,10 +31,17 @@ export type DeliveryOutcome =
 
 type Skip = { skip: string; message: string };
 
+/** A delivery whose attempts stopped this many times without an outcome (it kills its worker) is given up. */
+export const MAX_LOST_ATTEMPTS = 3;
+/** How long a send the SMTP backstop gave up on may still settle while its lease is kept. */
+const IN_FLIGHT_GRACE_MS = 90_000;
+
 /**
  * Sends one delivery: claim it under a lease, decide whether it still should go (unsubscribed,
  * member gone, file expired), hand it to its channel, record the outcome. Never regenerates the
  * report, never sends a row that is already `sent`, and fences duplicate jobs with the lease.
+ * Once a send went out the lease is never released early: accepted, it is held until `sent`
+ * commits; unanswered (`unknown`), until the send settled and one more lease period passed.
  */
 @Injectable()
 export class ReportDeliveryService {
@@ -57,24 +69,30 @@ export class ReportDeliveryService {
     const delivery = await this.deliveries.claim(job.orgId, job.deliveryId, leaseId, leaseMs);
     if (!delivery) {
       const current = await this.deliveries.findOne(job.orgId, job.deliveryId);
-      if (current?.status === 'pending') {
+      if (current?.status === 'pending' || current?.status === 'unknown') {
         // A live attempt (or one that just died) holds it; look again once its lease is over.
         throw new RetryableDeliveryError('another attempt is delivering this right now', leaseMs);
       }
       return { result: 'skipped', reason: current ? `already ${current.status}` : 'not found' };
     }
-    // The lease outlives a slow SMTP server as long as this attempt is alive, and no longer.
-    const heartbeat = setInterval(
-      () =>
-        void this.deliveries
-          .claimRenew(job.orgId, delivery.id, leaseId, leaseMs)
-          .catch(() => undefined),
-      Math.max(500, Math.floor(leaseMs / 3)),
+    const lost = Number(delivery.metadata.lost_attempts ?? 0);
+    if (lost >= MAX_LOST_ATTEMPTS) {
+      return this.fail(
+        delivery,
+        leaseId,
+        `gave up: the worker sending this delivery stopped (crashed or was killed) ${lost} times`,
+      );
+    }
+    // The lease outlives a slow peer, and a database outage after the peer accepted, as long as
+    // this attempt is alive, and no longer.
+    const stop = keepLease(
+      () => this.deliveries.claimRenew(job.orgId, delivery.id, leaseId, leaseMs),
+      leaseMs,
     );
     try {
       return await this.attempt(delivery, leaseId, attempt);
     } finally {
-      clearInterval(heartbeat);
+      stop();
     }
   }
 
@@ -105,12 +123,26 @@ export class ReportDeliveryService {
       }
       sent = await channel.send(this.contexts.build(parts, channel));
     } catch (error) {
+      if (error instanceof UnknownOutcomeError) {
+        return this.onUnknown(delivery, leaseId, attempt, error);
+      }
       return this.onError(delivery, leaseId, attempt, error as Error);
     }
-    // The peer accepted: from here on, an error is the database's, never a failed send (which
-    // would be retried or reported as failed although the recipient has the report).
+    return this.recordSent(delivery, leaseId, sent.metadata ?? {});
+  }
+
+  /**
+   * The peer accepted: from here on, an error is the database's, never a failed send (which
+   * would be retried or reported as failed although the recipient has the report). The lease is
+   * kept (the heartbeat runs until this returns) however long the database takes.
+   */
+  private async recordSent(
+    delivery: ReportDelivery,
+    leaseId: string,
+    metadata: Record<string, unknown>,
+  ): Promise<DeliveryOutcome> {
     const recorded = await retryUntilSaved(
-      () => this.deliveries.markSent(orgId, delivery.id, leaseId, sent.metadata ?? {}),
+      () => this.deliveries.markSent(delivery.organization_id, delivery.id, leaseId, metadata),
       (error, n) =>
         this.logger.warn(
           `delivery ${delivery.id} was sent; recording it failed (${n}): ${error.message}`,
@@ -124,30 +156,75 @@ export class ReportDeliveryService {
     return { result: 'sent' };
   }
 
+  /**
+   * The message went out and no answer came: recorded `unknown`, and never released. A send
+   * still running is waited for under the lease; otherwise the delivery stays leased for one more
+   * lease period and is then sent again under the same Message-ID / X-Event-Id.
+   */
+  private async onUnknown(
+    delivery: ReportDelivery,
+    leaseId: string,
+    attempt: JobAttempt,
+    error: UnknownOutcomeError,
+  ): Promise<DeliveryOutcome> {
+    const orgId = delivery.organization_id;
+    const leaseMs = this.config.values.queue.lockDurationMs;
+    this.logger.warn(
+      `delivery ${delivery.id} attempt ${attempt.number}/${attempt.max}: outcome unknown: ${error.message}`,
+    );
+    await this.deliveries
+      .markUnknown(orgId, delivery.id, leaseId, `outcome unknown: ${error.message}`)
+      .catch(() => undefined);
+    if (error.inFlight && (await acceptedLate(error.inFlight, IN_FLIGHT_GRACE_MS))) {
+      return this.recordSent(delivery, leaseId, { accepted_late: true });
+    }
+    if (!retriesLeft(attempt)) {
+      return this.fail(
+        delivery,
+        leaseId,
+        `gave up after ${attempt.number} attempts; the last one's outcome is unknown ` +
+          `(${error.message}), so the recipient may have it`,
+      );
+    }
+    await this.deliveries.endLeaseLater(orgId, delivery.id, leaseId, leaseMs);
+    throw new RetryableDeliveryError(
+      `${error.message}; the outcome is unknown, so it is sent again under the same id once the lease lapses`,
+      leaseMs,
+    );
+  }
+
   private async onError(
     delivery: ReportDelivery,
     leaseId: string,
     attempt: JobAttempt,
     error: Error,
   ): Promise<DeliveryOutcome> {
-    const orgId = delivery.organization_id;
     const permanent = error instanceof PermanentDeliveryError;
     if (!permanent && retriesLeft(attempt)) {
       this.logger.warn(
         `delivery ${delivery.id} attempt ${attempt.number}/${attempt.max} failed: ${error.message}`,
       );
       await this.deliveries.release(
-        orgId,
+        delivery.organization_id,
         delivery.id,
         leaseId,
         `attempt ${attempt.number} failed, will retry: ${error.message}`,
       );
       throw error;
     }
-    const status = permanent ? error.outcome : 'failed';
     const message = permanent
       ? error.message
       : `gave up after ${attempt.number} attempts: ${error.message}`;
+    return this.fail(delivery, leaseId, message, permanent ? error.outcome : 'failed');
+  }
+
+  private async fail(
+    delivery: ReportDelivery,
+    leaseId: string,
+    message: string,
+    status: 'failed' | 'bounced' = 'failed',
+  ): Promise<DeliveryOutcome> {
+    const orgId = delivery.organization_id;
     if (!(await this.deliveries.markFinal(orgId, delivery.id, leaseId, status, message))) {
       // A stale attempt: another one took the delivery over, and its outcome stands.
       return { result: 'skipped', reason: 'another attempt took this delivery over' };

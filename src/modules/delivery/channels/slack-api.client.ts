@@ -10,10 +10,14 @@ import { AppConfigService } from 'src/config/app-config.service';
 import {
   PermanentDeliveryError,
   RetryableDeliveryError,
+  UnknownOutcomeError,
 } from 'src/modules/delivery/delivery.errors';
 
 /** `SlackApiError.method` of a failed POST to an upload URL (not a Web API method). */
 export const UPLOAD_STEP = 'file upload';
+
+/** The methods that put something in a channel; the others only look things up or stage a file. */
+const POSTING_METHODS = new Set(['chat.postMessage', 'files.completeUploadExternal']);
 
 const API_TIMEOUT_MS = 10_000;
 const UPLOAD_TIMEOUT_MS = 120_000;
@@ -227,10 +231,16 @@ export class SlackApiClient {
       if (error instanceof OutboundBlockedError) {
         throw new PermanentDeliveryError(`Slack ${what} refused: ${error.message}`);
       }
+      const reason = error instanceof Error ? error.message : String(error);
+      const lost =
+        error instanceof OutboundTimeoutError || /ECONNRESET|socket hang up/.test(reason);
+      if (lost && POSTING_METHODS.has(what)) {
+        // Slack may have posted it: not sooner than the lease, and Slack has no key to dedupe on.
+        throw new UnknownOutcomeError(`Slack ${what} gave no answer: ${reason}`);
+      }
       if (error instanceof OutboundTimeoutError) {
         throw new RetryableDeliveryError(`Slack ${what} timed out`);
       }
-      const reason = error instanceof Error ? error.message : String(error);
       throw new RetryableDeliveryError(`Slack ${what} failed: ${reason}`);
     }
   }

@@ -15,6 +15,7 @@ import type {
 import {
   PermanentDeliveryError,
   RetryableDeliveryError,
+  UnknownOutcomeError,
 } from 'src/modules/delivery/delivery.errors';
 import { signWebhook } from 'src/modules/delivery/webhook-signature';
 
@@ -25,7 +26,9 @@ const ERROR_SNIPPET_CHARS = 200;
 /**
  * Webhook deliveries: a signed JSON POST through the SSRF-guarded client. The
  * event id is the delivery id, so a receiver can drop the duplicate a retry may cause. Only
- * answers a later attempt can change are retried: 5xx, 408, 429, timeouts, network errors.
+ * answers a later attempt can change are retried: 5xx, 408, 429, network errors. A timeout or a
+ * reset after the request went out leaves the outcome unknown (the receiver may have acted on it):
+ * resent after the lease, under the same X-Event-Id.
  */
 @Injectable()
 export class WebhookChannel implements DeliveryChannel {
@@ -117,9 +120,12 @@ function requestError(error: unknown, timeoutMs: number): Error {
     );
   }
   if (error instanceof OutboundTimeoutError) {
-    return new RetryableDeliveryError(`webhook receiver did not answer within ${timeoutMs} ms`);
+    return new UnknownOutcomeError(`webhook receiver did not answer within ${timeoutMs} ms`);
   }
   const reason = error instanceof Error ? error.message : String(error);
+  if (/ECONNRESET|socket hang up/.test(reason)) {
+    return new UnknownOutcomeError(`webhook receiver dropped the connection: ${reason}`);
+  }
   return new RetryableDeliveryError(`webhook request failed: ${reason}`);
 }
 

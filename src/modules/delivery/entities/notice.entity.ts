@@ -62,6 +62,13 @@ export class Notice {
   @Column('jsonb', { default: () => "'{}'" })
   details: Record<string, unknown>;
 
+  /** Fences attempts as on deliveries: only the holder of the current lease sends or records. */
+  @Column('uuid', { nullable: true })
+  lease_id: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  leased_until: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   created_at: Date;
 

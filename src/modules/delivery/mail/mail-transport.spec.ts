@@ -6,12 +6,14 @@ import type { AppConfigService } from 'src/config/app-config.service';
 import {
   PermanentDeliveryError,
   RetryableDeliveryError,
+  UnknownOutcomeError,
 } from 'src/modules/delivery/delivery.errors';
 import {
   fromAddress,
   headerSafe,
   MailTransport,
   messageIdFor,
+  SEND_DEADLINE_MS,
   smtpTransportOptions,
   toDeliveryError,
 } from './mail-transport';
@@ -73,13 +75,23 @@ describe('toDeliveryError', () => {
   it.each([
     ['ESOCKET', 'connect ECONNREFUSED 127.0.0.1:1025'],
     ['ETIMEDOUT', 'Greeting never received'],
-    ['ECONNECTION', 'Connection closed unexpectedly'],
+    ['ETIMEDOUT', 'Connection timeout'],
     ['EDNS', 'getaddrinfo ENOTFOUND smtp.example'],
-  ])('retries connection failure %s', (code, message) => {
+  ])('retries connection failure %s (%s)', (code, message) => {
     const error = Object.assign(new Error(message), { code });
     const mapped = toDeliveryError(error);
     expect(mapped).toBeInstanceOf(RetryableDeliveryError);
     expect(mapped.message).toBe(`SMTP connection failed: ${message}`);
+  });
+
+  it.each([
+    ['ETIMEDOUT', 'Timeout'],
+    ['ECONNECTION', 'Connection closed unexpectedly'],
+    ['ESOCKET', 'read ECONNRESET'],
+  ])('calls a connection lost mid-conversation an unknown outcome: %s (%s)', (code, message) => {
+    const mapped = toDeliveryError(Object.assign(new Error(message), { code, command: 'CONN' }));
+    expect(mapped).toBeInstanceOf(UnknownOutcomeError);
+    expect(mapped.message).toBe(`SMTP connection lost without a reply: ${message}`);
   });
 
   it('retries anything unknown, and passes delivery errors through', () => {
@@ -237,6 +249,32 @@ describe('MailTransport', () => {
     });
     await expect(attempt).rejects.toBeInstanceOf(RetryableDeliveryError);
     expect(content.destroyed).toBe(true);
+  });
+
+  it('hands a send still running at the backstop on as in flight, and closes its file only once it settled', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    try {
+      let accept!: (info: { response: string }) => void;
+      const sendMail = jest.fn(() => new Promise((resolve) => (accept = resolve)));
+      const content = Readable.from([Buffer.from('x')]);
+      const failure = transportWith(sendMail)
+        .send({ ...mail, attachment: { filename: 'a.csv', contentType: 'text/csv', content } })
+        .catch((error: unknown) => error);
+
+      await jest.advanceTimersByTimeAsync(SEND_DEADLINE_MS);
+      const error = (await failure) as UnknownOutcomeError;
+
+      expect(error).toBeInstanceOf(UnknownOutcomeError);
+      expect(content.destroyed).toBe(false);
+      accept({ response: '250 OK queued' });
+      await expect(error.inFlight).resolves.toEqual({
+        messageId: '<d-1@acme.io>',
+        response: '250 OK queued',
+      });
+      expect(content.destroyed).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('refuses at once, as a retry, once the mailer closed its pool (shutdown), instead of hanging', async () => {

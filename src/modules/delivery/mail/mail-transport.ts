@@ -9,6 +9,7 @@ import { AppConfigService } from 'src/config/app-config.service';
 import {
   PermanentDeliveryError,
   RetryableDeliveryError,
+  UnknownOutcomeError,
 } from 'src/modules/delivery/delivery.errors';
 
 /** One message as the channels hand it over: already rendered, every header value untrusted. */
@@ -108,10 +109,19 @@ const CONNECTION_CODES = new Set([
  *   `bounced`: this recipient will not take mail, retrying only annoys the server.
  * - Other 5xx (sender refused, content refused at DATA) → `failed`: the same message would be
  *   refused again. Except 5xx at AUTH, which is the operator's to fix and is retried.
- * - Refused connections, timeouts, socket errors, and anything unknown → retry.
+ * - The connection went quiet or dropped mid-conversation, with no reply → unknown: the server
+ *   may have taken the message (nodemailer does not say at which step), so it is resent only
+ *   after the lease, under the same Message-ID.
+ * - Refused connections, connect and greeting timeouts, and anything unknown → retry.
  */
-export function toDeliveryError(error: unknown): RetryableDeliveryError | PermanentDeliveryError {
-  if (error instanceof RetryableDeliveryError || error instanceof PermanentDeliveryError) {
+export function toDeliveryError(
+  error: unknown,
+): RetryableDeliveryError | PermanentDeliveryError | UnknownOutcomeError {
+  if (
+    error instanceof RetryableDeliveryError ||
+    error instanceof PermanentDeliveryError ||
+    error instanceof UnknownOutcomeError
+  ) {
     return error;
   }
   const e = (typeof error === 'object' && error !== null ? error : {}) as SmtpErrorLike;
@@ -127,10 +137,24 @@ export function toDeliveryError(error: unknown): RetryableDeliveryError | Perman
     return new PermanentDeliveryError(reply, 'failed');
   }
   const message = firstLine(e.message ?? String(error));
+  if (lostMidConversation(e)) {
+    return new UnknownOutcomeError(`SMTP connection lost without a reply: ${message}`);
+  }
   if (e.code && CONNECTION_CODES.has(e.code)) {
     return new RetryableDeliveryError(`SMTP connection failed: ${message}`);
   }
   return new RetryableDeliveryError(`SMTP send failed: ${message}`);
+}
+
+/**
+ * An idle-socket timeout (`Timeout`, not the connect or greeting timeout), a close with a
+ * conversation under way, or a reset: the message may have been read in full before it happened.
+ */
+function lostMidConversation(e: SmtpErrorLike): boolean {
+  const message = e.message ?? '';
+  if (e.code === 'ETIMEDOUT') return /^Timeout\b/.test(message);
+  if (e.code === 'ECONNECTION') return /^Connection closed unexpectedly/.test(message);
+  return e.code === 'ESOCKET' && /ECONNRESET|EPIPE/.test(message);
 }
 
 function firstLine(text: string): string {
@@ -171,30 +195,31 @@ export class MailTransport {
     for (const [name, value] of Object.entries(mail.headers ?? {})) {
       headers[name] = headerSafe(value, 2000);
     }
-    try {
-      const info = (await withDeadline(
-        this.mailer.sendMail({
-          // Address objects, never strings to parse, and the envelope spelled out: nodemailer
-          // would otherwise derive RCPT TO from the headers, where a crafted name or address
-          // could add a recipient (`a@x.io, b@evil.test`).
-          from: { name: headerSafe(mail.fromName, 100), address: from },
-          to: { name: headerSafe(mail.to.name ?? '', 100), address: to },
-          envelope: { from, to: [to] },
-          subject: headerSafe(mail.subject),
-          html: mail.html,
-          text: mail.text,
-          messageId,
-          headers,
-          attachments: mail.attachment ? [mail.attachment] : [],
-        }),
-      )) as { response?: string };
-      return { messageId, response: firstLine(info.response ?? '') };
-    } catch (error) {
-      throw toDeliveryError(error);
-    } finally {
-      // A send that failed before DATA never read the file; do not leak its handle.
-      mail.attachment?.content.destroy();
-    }
+    const sending = this.mailer
+      .sendMail({
+        // Address objects, never strings to parse, and the envelope spelled out: nodemailer
+        // would otherwise derive RCPT TO from the headers, where a crafted name or address
+        // could add a recipient (`a@x.io, b@evil.test`).
+        from: { name: headerSafe(mail.fromName, 100), address: from },
+        to: { name: headerSafe(mail.to.name ?? '', 100), address: to },
+        envelope: { from, to: [to] },
+        subject: headerSafe(mail.subject),
+        html: mail.html,
+        text: mail.text,
+        messageId,
+        headers,
+        attachments: mail.attachment ? [mail.attachment] : [],
+      })
+      .then(
+        (info: { response?: string }) => ({ messageId, response: firstLine(info.response ?? '') }),
+        (error: unknown) => {
+          throw toDeliveryError(error);
+        },
+      )
+      // A send that failed before DATA never read the file; do not leak its handle. Only once it
+      // settled: a send the backstop gave up on may still be reading it.
+      .finally(() => mail.attachment?.content.destroy());
+    return withDeadline(sending);
   }
 
   private poolClosed(): boolean {
@@ -206,16 +231,20 @@ export class MailTransport {
 }
 
 /** Longer than nodemailer's own connect + greeting + socket timeouts: a backstop, not a limit. */
-const SEND_DEADLINE_MS = 90_000;
+export const SEND_DEADLINE_MS = 90_000;
 
-function withDeadline<T>(promise: Promise<T>): Promise<T> {
+/**
+ * The backstop cannot cancel a pooled send, so it does not pretend to: the send is handed on as
+ * in flight, and whoever holds the delivery's lease keeps holding it until the send settles.
+ */
+function withDeadline<T>(sending: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new RetryableDeliveryError('the SMTP send did not finish within 90 s')),
-      SEND_DEADLINE_MS,
-    );
+    timer = setTimeout(() => {
+      sending.catch(() => undefined);
+      reject(new UnknownOutcomeError('the SMTP send did not finish within 90 s', sending));
+    }, SEND_DEADLINE_MS);
     timer.unref();
   });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([sending, deadline]).finally(() => clearTimeout(timer));
 }

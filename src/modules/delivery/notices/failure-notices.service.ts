@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { systemActor } from 'src/common/auth/actor';
 import { retryUntilSaved } from 'src/common/retry-until-saved';
 import { AppConfigService } from 'src/config/app-config.service';
@@ -13,7 +14,13 @@ import { SchedulesService } from 'src/modules/schedules/schedules.service';
 import { DeliveryQueue } from 'src/queue/delivery-queue';
 import { JobAttempt, retriesLeft } from 'src/queue/job-attempt';
 import { SendNoticeJob } from 'src/queue/queue.constants';
-import { PermanentDeliveryError } from '../delivery.errors';
+import {
+  PermanentDeliveryError,
+  RetryableDeliveryError,
+  UnknownOutcomeError,
+} from '../delivery.errors';
+import { Notice } from '../entities/notice.entity';
+import { keepLease } from '../lease-heartbeat';
 import { NoticeMailer } from '../mail/notice-mailer';
 import { NoticesRepository } from './notices.repository';
 
@@ -121,20 +128,47 @@ export class FailureNoticesService implements OnModuleInit {
     await this.enqueue(orgId, [id]);
   }
 
-  /** Sends one notice; throws only when a retry can help. */
+  /** Sends one notice under a lease (as deliveries are sent); throws only when a retry can help. */
   async send(job: SendNoticeJob, attempt: JobAttempt): Promise<NoticeOutcome> {
-    const notice = await this.notices.claim(job.orgId, job.noticeId);
-    if (!notice) return { result: 'skipped', reason: 'already finished' };
+    const leaseId = randomUUID();
+    const leaseMs = this.config.values.queue.lockDurationMs;
+    const notice = await this.notices.claim(job.orgId, job.noticeId, leaseId, leaseMs);
+    if (!notice) {
+      if (await this.notices.isPending(job.orgId, job.noticeId)) {
+        throw new RetryableDeliveryError(
+          'another attempt is sending this notice right now',
+          leaseMs,
+        );
+      }
+      return { result: 'skipped', reason: 'already finished' };
+    }
+    const stop = keepLease(
+      () => this.notices.renew(job.orgId, notice.id, leaseId, leaseMs),
+      leaseMs,
+    );
+    try {
+      return await this.attempt(notice, leaseId, attempt);
+    } finally {
+      stop();
+    }
+  }
+
+  private async attempt(
+    notice: Notice,
+    leaseId: string,
+    attempt: JobAttempt,
+  ): Promise<NoticeOutcome> {
+    const orgId = notice.organization_id;
     const skip = async (reason: string): Promise<NoticeOutcome> => {
-      await this.notices.finish(job.orgId, notice.id, 'skipped', reason);
+      await this.notices.finish(orgId, notice.id, leaseId, 'skipped', reason);
       return { result: 'skipped', reason };
     };
     const [execution, schedule] = await Promise.all([
-      this.executions.findOne(job.orgId, notice.subject_id),
-      this.schedules.findOne(job.orgId, notice.scheduled_report_id, { withDeleted: true }),
+      this.executions.findOne(orgId, notice.subject_id),
+      this.schedules.findOne(orgId, notice.scheduled_report_id, { withDeleted: true }),
     ]);
     if (!execution || !schedule) return skip('the execution or schedule no longer exists');
-    const to = await this.recipientsOf(notice.kind, job.orgId, schedule.created_by);
+    const to = await this.recipientsOf(notice.kind, orgId, schedule.created_by);
     if (to.length === 0) {
       return skip(
         notice.kind === 'access_revoked'
@@ -142,7 +176,7 @@ export class FailureNoticesService implements OnModuleInit {
           : "the schedule's creator is no longer an active member with an email address",
       );
     }
-    const org = await this.organizations.getOrganization(job.orgId);
+    const org = await this.organizations.getOrganization(orgId);
     const details = notice.details as { reason?: string; consecutive_failures?: number };
     try {
       await this.mailer.send({
@@ -158,7 +192,7 @@ export class FailureNoticesService implements OnModuleInit {
         reason: details.reason ?? execution.error_message ?? 'unknown error',
         failedDeliveries:
           notice.kind === 'delivery_failed'
-            ? await this.notices.failedDeliveries(job.orgId, execution.id)
+            ? await this.notices.failedDeliveries(orgId, execution.id)
             : undefined,
         consecutiveFailures: details.consecutive_failures,
         historyUrl: `${this.config.values.publicBaseUrl}/api/scheduled-reports/${schedule.id}/executions`,
@@ -166,15 +200,19 @@ export class FailureNoticesService implements OnModuleInit {
     } catch (error) {
       const message = (error as Error).message;
       if (!(error instanceof PermanentDeliveryError) && retriesLeft(attempt)) {
-        await this.notices.noteRetry(job.orgId, notice.id, `will retry: ${message}`);
+        // Without an answer the server may have it: the resend waits out a lease (same Message-ID).
+        const holdMs =
+          error instanceof UnknownOutcomeError ? this.config.values.queue.lockDurationMs : 0;
+        await this.notices.noteRetry(orgId, notice.id, leaseId, `will retry: ${message}`, holdMs);
+        if (holdMs > 0) throw new RetryableDeliveryError(message, holdMs);
         throw error;
       }
-      await this.notices.finish(job.orgId, notice.id, 'failed', message);
+      await this.notices.finish(orgId, notice.id, leaseId, 'failed', message);
       return { result: 'failed', reason: message };
     }
     // The mail server accepted it: a database error now must not make it a failed notice.
     await retryUntilSaved(
-      () => this.notices.finish(job.orgId, notice.id, 'sent', null),
+      () => this.notices.finish(orgId, notice.id, leaseId, 'sent', null),
       (error, n) =>
         this.logger.warn(
           `notice ${notice.id} was sent; recording it failed (${n}): ${error.message}`,

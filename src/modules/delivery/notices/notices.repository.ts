@@ -13,7 +13,10 @@ export interface NewNotice {
   details?: Record<string, unknown>;
 }
 
-/** `notices`: failure emails to schedule creators, each created once and sent at most once. */
+/**
+ * `notices`: failure emails to schedule creators, each created once and sent at most once; an
+ * attempt holds a lease, and only its holder records the outcome.
+ */
 @Injectable()
 export class NoticesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -30,38 +33,76 @@ export class NoticesRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** Counts an attempt on a pending notice; null when it is already finished. */
-  async claim(orgId: string, id: string): Promise<Notice | null> {
+  /**
+   * Takes a pending notice for one attempt, for `leaseMs`, counting the attempt; null when it is
+   * finished or another attempt's lease has not lapsed (as deliveries are claimed).
+   */
+  async claim(orgId: string, id: string, leaseId: string, leaseMs: number): Promise<Notice | null> {
     const rows: Notice[][] = await this.dataSource.query(
-      `UPDATE notices SET attempts = attempts + 1, updated_at = now()
+      `UPDATE notices
+          SET attempts = attempts + 1, lease_id = $3, updated_at = now(),
+              leased_until = now() + ($4::int * interval '1 millisecond')
         WHERE id = $1 AND organization_id = $2 AND status = 'pending'
+          AND (leased_until IS NULL OR leased_until < now())
         RETURNING *`,
-      [id, orgId],
+      [id, orgId, leaseId, leaseMs],
     );
     const row = rows[0]?.[0];
     return row ? this.dataSource.getRepository(Notice).create(row) : null;
   }
 
-  async finish(
-    orgId: string,
-    id: string,
-    status: Exclude<NoticeStatus, 'pending'>,
-    message: string | null,
-  ): Promise<void> {
+  async isPending(orgId: string, id: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM notices WHERE id = $1 AND organization_id = $2 AND status = 'pending'`,
+      [id, orgId],
+    );
+    return rows.length > 0;
+  }
+
+  async renew(orgId: string, id: string, leaseId: string, leaseMs: number): Promise<void> {
     await this.dataSource.query(
-      `UPDATE notices
-          SET status = $3, error_message = $4, updated_at = now(),
-              sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END
-        WHERE id = $1 AND organization_id = $2 AND status = 'pending'`,
-      [id, orgId, status, message?.slice(0, 2000) ?? null],
+      `UPDATE notices SET leased_until = now() + ($4::int * interval '1 millisecond')
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'pending'`,
+      [id, orgId, leaseId, leaseMs],
     );
   }
 
-  async noteRetry(orgId: string, id: string, message: string): Promise<void> {
+  /** Records the outcome if `leaseId` still holds the notice. */
+  async finish(
+    orgId: string,
+    id: string,
+    leaseId: string,
+    status: Exclude<NoticeStatus, 'pending'>,
+    message: string | null,
+  ): Promise<boolean> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `UPDATE notices
+          SET status = $4, error_message = $5, updated_at = now(), lease_id = NULL,
+              leased_until = NULL, sent_at = CASE WHEN $4 = 'sent' THEN now() ELSE sent_at END
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'pending'`,
+      [id, orgId, leaseId, status, message?.slice(0, 2000) ?? null],
+    );
+    return result[1] === 1;
+  }
+
+  /**
+   * Ends an attempt that a retry follows: at once (`holdMs` 0), or, when the mail server may
+   * have taken the message, only after `holdMs`, so the resend never overtakes it.
+   */
+  async noteRetry(
+    orgId: string,
+    id: string,
+    leaseId: string,
+    message: string,
+    holdMs = 0,
+  ): Promise<void> {
     await this.dataSource.query(
-      `UPDATE notices SET error_message = $3, updated_at = now()
-        WHERE id = $1 AND organization_id = $2 AND status = 'pending'`,
-      [id, orgId, message.slice(0, 2000)],
+      `UPDATE notices
+          SET error_message = $4, updated_at = now(), lease_id = NULL,
+              leased_until = CASE WHEN $5::int > 0
+                THEN now() + ($5::int * interval '1 millisecond') END
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'pending'`,
+      [id, orgId, leaseId, message.slice(0, 2000), holdMs],
     );
   }
 
@@ -73,7 +114,9 @@ export class NoticesRepository {
   ): Promise<{ id: string; organization_id: string }[]> {
     return this.dataSource.query(
       `SELECT id, organization_id FROM notices
-        WHERE status = 'pending' AND updated_at < $1 AND ($3::uuid IS NULL OR id > $3)
+        WHERE status = 'pending' AND updated_at < $1
+          AND (leased_until IS NULL OR leased_until < now())
+          AND ($3::uuid IS NULL OR id > $3)
         ORDER BY id LIMIT $2`,
       [untouchedSince, limit, after ?? null],
     );
