@@ -2,7 +2,14 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { AppConfigService } from 'src/config/app-config.service';
-import { GENERATE_JOB, GenerateReportJob, GENERATION_QUEUE, PRIORITY } from './queue.constants';
+import { MAX_RETURNS } from './job-attempt';
+import {
+  GENERATE_JOB,
+  GenerateReportJob,
+  GENERATION_BACKOFF,
+  GENERATION_QUEUE,
+  PRIORITY,
+} from './queue.constants';
 import { withTimeout } from './with-timeout';
 
 export const ENQUEUE_TIMEOUT_MS = 3000;
@@ -32,10 +39,13 @@ export class ExecutionQueue {
     const jobs = executions.map((e) => ({
       name: GENERATE_JOB,
       data: { executionId: e.id, orgId: e.organization_id },
+      // No Bull timeout: it would start a second attempt while the first still runs. The
+      // generation timeout stops the work itself; the lease fences the rest.
       opts: {
         jobId: e.id,
         priority: PRIORITY[kind],
-        timeout: this.config.values.limits.generationTimeoutMs + 30_000,
+        attempts: this.config.values.queue.attempts + MAX_RETURNS,
+        backoff: { type: GENERATION_BACKOFF },
       },
     }));
     try {

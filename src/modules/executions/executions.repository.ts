@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { managerOf } from 'src/database/transaction-scope';
-import { DataSource, In, LessThan } from 'typeorm';
+import { DataSource, In, LessThan, Raw } from 'typeorm';
 import { ExecutionStatus } from 'src/domain/vocabulary';
 import { ReportExecution } from './entities/report-execution.entity';
 
@@ -116,11 +116,13 @@ export class ExecutionsRepository {
 
   /** Executions the queue may have lost: pending for a while, or running past any live lock. */
   findPossiblyOrphaned(pendingBefore: Date, runningBefore: Date, limit: number) {
+    // A running row whose lease is live has an attempt at work on it, job or no job.
+    const unleased = Raw((column) => `(${column} IS NULL OR ${column} <= now())`);
     return this.repo.find({
       select: { id: true, organization_id: true, status: true },
       where: [
         { status: 'pending', created_at: LessThan(pendingBefore) },
-        { status: 'running', started_at: LessThan(runningBefore) },
+        { status: 'running', started_at: LessThan(runningBefore), leased_until: unleased },
       ],
       order: { created_at: 'ASC' },
       take: limit,
