@@ -52,4 +52,26 @@ export class WorkerProcess {
       child.kill('SIGKILL');
     });
   }
+
+  /** SIGTERM: the orderly stop. Resolves with how the process ended. */
+  terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      return Promise.resolve({ code: child?.exitCode ?? null, signal: child?.signalCode ?? null });
+    }
+    return new Promise((resolve) => {
+      child.removeAllListeners('exit');
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      child.kill('SIGTERM');
+    });
+  }
+
+  /** SIGSTOP / SIGCONT: a process frozen mid-flight (a long GC pause, a VM stall), then back. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
 }
