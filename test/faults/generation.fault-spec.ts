@@ -22,13 +22,14 @@ describe('generation under worker faults', () => {
   let api: TestApp;
   let orgId: string;
   let editor: TestMember;
-  const workers: WorkerProcess[] = [];
+  /** Live workers; a test kills or freezes the one writing, and another is started meanwhile. */
+  let pool: Promise<WorkerProcess>[] = [];
+  const all: WorkerProcess[] = [];
 
-  const startWorker = async () => {
+  const startWorker = (): Promise<WorkerProcess> => {
     const worker = new WorkerProcess();
-    workers.push(worker);
-    await worker.start(WORKER_ENV);
-    return worker;
+    all.push(worker);
+    return worker.start(WORKER_ENV).then(() => worker);
   };
   const runNow = async (format: string) => {
     const auth = { Authorization: `Bearer ${tokenFor(editor)}` };
@@ -39,6 +40,7 @@ describe('generation under worker faults', () => {
       .send(
         scheduleBody({
           output_format: format,
+          recipients: [],
           report_parameters: {
             date_range: { preset: 'custom', from: '2025-06-01', to: '2026-05-31' },
           },
@@ -53,13 +55,22 @@ describe('generation under worker faults', () => {
       .expect(202);
     return { scheduleId: schedule.body.id as string, executionId: run.body.id as string };
   };
-  const midWrite = (executionId: string) =>
-    waitFor(
-      'an attempt to be writing the file',
-      async () => writingNow(orgId, executionId).length > 0,
+  /** The worker process writing the run's file right now, taken out of the pool. */
+  const writer = async (executionId: string): Promise<WorkerProcess> => {
+    const live = await Promise.all(pool);
+    const found = await waitFor(
+      'a worker to be writing the file',
+      async () => {
+        const temps = writingNow(orgId, executionId);
+        return live.find((w) => temps.some((temp) => w.hasOpen(temp)));
+      },
       60_000,
       10,
     );
+    pool = live.filter((w) => w !== found).map((w) => Promise.resolve(w));
+    pool.push(startWorker());
+    return found;
+  };
   const completed = (executionId: string) =>
     waitFor(
       'the run to complete',
@@ -74,44 +85,39 @@ describe('generation under worker faults', () => {
     );
 
   beforeAll(async () => {
+    pool = [startWorker(), startWorker()];
     api = await createTestApp({ role: 'api' });
     orgId = (await newOrg(api.db)).id;
     editor = newMember(orgId, { roles: ['editor'] });
     await seedOrgData({ orgId, invoices: 60_000, usageEvents: 100, customers: 300 });
-  });
+    await Promise.all(pool);
+  }, 120_000);
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill()));
+    await Promise.all(all.map((w) => w.kill()));
     await api.close();
   });
 
   it.each(['csv', 'xlsx', 'pdf'])(
     'a worker SIGKILLed mid-generation (%s): another finishes it, one run, one matching file',
     async (format) => {
-      const first = await startWorker();
       const { scheduleId, executionId } = await runNow(format);
-      await midWrite(executionId);
-      await first.kill();
+      await (await writer(executionId)).kill();
 
-      await startWorker();
       expect(await completed(executionId)).toBe('completed');
 
       const ledger = await generationLedger(api.db, scheduleId);
       expectOneCompletedRun(ledger);
       expect(ledger.executions[0].retry_count).toBeGreaterThanOrEqual(1);
-      await Promise.all(workers.map((w) => w.kill()));
     },
   );
 
   it('an attempt frozen mid-write and thawed after another completed the run cannot touch its file', async () => {
-    const stale = await startWorker();
     const { scheduleId, executionId } = await runNow('csv');
-    await midWrite(executionId);
+    const stale = await writer(executionId);
     stale.freeze();
     try {
-      await startWorker();
       expect(await completed(executionId)).toBe('completed');
-      const before = await generationLedger(api.db, scheduleId);
-      expectOneCompletedRun(before);
+      expectOneCompletedRun(await generationLedger(api.db, scheduleId));
     } finally {
       stale.thaw();
     }
@@ -123,8 +129,6 @@ describe('generation under worker faults', () => {
         writingNow(orgId, executionId).length === 0,
       60_000,
     );
-    const after = await generationLedger(api.db, scheduleId);
-    expectOneCompletedRun(after);
-    await Promise.all(workers.map((w) => w.kill()));
+    expectOneCompletedRun(await generationLedger(api.db, scheduleId));
   });
 });

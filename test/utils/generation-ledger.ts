@@ -78,7 +78,7 @@ export function expectOneCompletedRun(ledger: GenerationLedger): void {
   expect(ledger.onDisk).toEqual([basename(ledger.executions[0].file_key as string)]);
 }
 
-/** The temp files a worker is writing for this execution right now (mid-generation). */
+/** The temp files (full paths) a worker is writing for this execution right now. */
 export function writingNow(
   orgId: string,
   executionId: string,
@@ -86,7 +86,7 @@ export function writingNow(
 ): string[] {
   const folder = join(storageDir, 'org', orgId, 'executions');
   if (!existsSync(folder)) return [];
-  return readdirSync(folder).filter(
-    (name) => name.startsWith(`.${executionId}-`) && name.endsWith('.tmp'),
-  );
+  return readdirSync(folder)
+    .filter((name) => name.startsWith(`.${executionId}-`) && name.endsWith('.tmp'))
+    .map((name) => join(folder, name));
 }

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { testAppEnv } from './test-env';
 
@@ -73,5 +74,22 @@ export class WorkerProcess {
 
   thaw(): void {
     this.child?.kill('SIGCONT');
+  }
+
+  /** Whether this process has `file` open right now (Linux: its /proc fd table). */
+  hasOpen(file: string): boolean {
+    const pid = this.child?.pid;
+    if (!pid) return false;
+    try {
+      return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+        try {
+          return readlinkSync(`/proc/${pid}/fd/${fd}`) === file;
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      return false;
+    }
   }
 }
