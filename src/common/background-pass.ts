@@ -8,6 +8,8 @@ import type { Logger } from '@nestjs/common';
  */
 export class BackgroundPass<T> {
   private running = false;
+  private stopped = false;
+  private current: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly logger: Logger,
@@ -15,9 +17,20 @@ export class BackgroundPass<T> {
     private readonly done: (result: T) => string | null,
   ) {}
 
-  async run(pass: () => Promise<T>): Promise<void> {
-    if (this.running) return;
+  run(pass: () => Promise<T>): Promise<void> {
+    if (this.running || this.stopped) return Promise.resolve();
     this.running = true;
+    this.current = this.runOnce(pass);
+    return this.current;
+  }
+
+  /** No pass starts after this; resolves once the one running (if any) has ended. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    return this.current;
+  }
+
+  private async runOnce(pass: () => Promise<T>): Promise<void> {
     try {
       const message = this.done(await pass());
       if (message) this.logger.log(message);

@@ -94,6 +94,8 @@ export interface AppConfig {
     backoffMs: number;
     /** Generation jobs one worker process runs at once. */
     generationConcurrency: number;
+    /** After SIGTERM, how long active jobs may finish before the rest are handed back. */
+    shutdownGraceMs: number;
   };
   limits: {
     /** A generation running longer fails (not retried) and leaves no file. */

@@ -64,6 +64,7 @@ export function loadConfig(env: Env): AppConfig {
       attempts: read.integer('JOB_ATTEMPTS', 5, 1, 50),
       backoffMs: read.integer('JOB_BACKOFF_MS', 5000, 10, 3_600_000),
       generationConcurrency: read.integer('GENERATION_CONCURRENCY', 2, 1, 64),
+      shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 25_000, 0, 3_600_000),
     },
     limits: {
       generationTimeoutMs: read.integer('GENERATION_TIMEOUT_MS', 600_000, 1000, 6 * 3_600_000),

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { AppConfigService } from 'src/config/app-config.service';
+import { MAX_RETURNS } from './job-attempt';
 import { ProducerQueues } from './producer-queues';
-import { GENERATE_JOB, GenerateReportJob, PRIORITY } from './queue.constants';
+import { GENERATE_JOB, GenerateReportJob, GENERATION_BACKOFF, PRIORITY } from './queue.constants';
 import { withTimeout } from './with-timeout';
 
 export const ENQUEUE_TIMEOUT_MS = 3000;
@@ -36,10 +37,13 @@ export class ExecutionQueue {
     const jobs = executions.map((e) => ({
       name: GENERATE_JOB,
       data: { executionId: e.id, orgId: e.organization_id },
+      // No Bull timeout: it would start a second attempt while the first still runs. The
+      // generation timeout stops the work itself; the lease fences the rest.
       opts: {
         jobId: e.id,
         priority: PRIORITY[kind],
-        timeout: this.config.values.limits.generationTimeoutMs + 30_000,
+        attempts: this.config.values.queue.attempts + MAX_RETURNS,
+        backoff: { type: GENERATION_BACKOFF },
       },
     }));
     try {

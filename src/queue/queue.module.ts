@@ -3,9 +3,15 @@ import { Global, Module } from '@nestjs/common';
 import type { QueueOptions } from 'bull';
 import { AppConfigService } from 'src/config/app-config.service';
 import { DeliveryQueue } from './delivery-queue';
-import { DELIVERY_QUEUE, GENERATION_QUEUE, RETRY_AFTER_BACKOFF } from './queue.constants';
+import {
+  DELIVERY_QUEUE,
+  GENERATION_BACKOFF,
+  GENERATION_QUEUE,
+  RETRY_AFTER_BACKOFF,
+} from './queue.constants';
 import { ExecutionQueue } from './execution-queue';
 import { ProducerQueues } from './producer-queues';
+import { WorkerDrain } from './worker-drain';
 
 /**
  * Bull on Redis. Jobs retry with capped exponential backoff, are removed when finished so
@@ -28,6 +34,10 @@ function queueOptions(config: AppConfigService): QueueOptions & { url: string } 
             Math.round((2 ** attemptsMade - 1) * backoffMs),
             (error as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 0,
           ),
+        // Set by the generation processor on every error it rethrows.
+        [GENERATION_BACKOFF]: (attemptsMade: number, error?: Error) =>
+          (error as { retryAfterMs?: number } | undefined)?.retryAfterMs ??
+          Math.round((2 ** attemptsMade - 1) * backoffMs),
       },
     } as QueueOptions['settings'],
     defaultJobOptions: {
@@ -53,7 +63,8 @@ function queueOptions(config: AppConfigService): QueueOptions & { url: string } 
     },
     ExecutionQueue,
     DeliveryQueue,
+    WorkerDrain,
   ],
-  exports: [BullModule, ExecutionQueue, DeliveryQueue],
+  exports: [BullModule, ExecutionQueue, DeliveryQueue, WorkerDrain],
 })
 export class QueueModule {}

@@ -154,7 +154,7 @@ describe('execution pipeline under failure', () => {
         'the first worker to be writing the file',
         async () =>
           existsSync(folder) &&
-          readdirSync(folder).some((f) => f.startsWith(`.${run.body.id}.`) && f.endsWith('.tmp')),
+          readdirSync(folder).some((f) => f.startsWith(`.${run.body.id}-`) && f.endsWith('.tmp')),
         60_000,
         20,
       );
@@ -166,7 +166,9 @@ describe('execution pipeline under failure', () => {
       expect(done).toMatchObject({ status: 'completed', error_message: null });
       expect(done.retry_count).toBeGreaterThanOrEqual(1);
       const files = readdirSync(folder);
-      expect(files.filter((f) => f.includes(run.body.id))).toEqual([`${run.body.id}.csv`]);
+      expect(files.filter((f) => f.includes(run.body.id))).toEqual([
+        (done.file_key as string).split('/').pop(),
+      ]);
       expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
       const executions = await api.db.query(
         'SELECT count(*)::int AS n FROM report_executions WHERE scheduled_report_id = $1',

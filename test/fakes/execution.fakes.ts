@@ -4,7 +4,11 @@ import type { AppConfigService } from 'src/config/app-config.service';
 import type { DomainEventType } from 'src/domain/vocabulary';
 import type { ReportExecution } from 'src/modules/executions/entities/report-execution.entity';
 import type { ExecutionEvent } from 'src/modules/executions/execution-events.service';
-import type { CompletedRun, FailureFacts } from 'src/modules/executions/execution-state.repository';
+import type {
+  CompletedRun,
+  FailureFacts,
+  StartResult,
+} from 'src/modules/executions/execution-state.repository';
 import type {
   ExecutionCompleted,
   ExecutionFailed,
@@ -43,6 +47,7 @@ export class FakeExecutionStore {
       execution_time_ms: null,
       retry_count: 0,
       lease_id: null,
+      leased_until: null,
       metadata: {},
       created_at: new Date(),
       updated_at: new Date(),
@@ -58,10 +63,19 @@ export class FakeExecutionStore {
     return row;
   }
 
-  async start(orgId: string, id: string, leaseId: string, attempt: number) {
+  async start(
+    orgId: string,
+    id: string,
+    leaseId: string,
+    attempt: number,
+    leaseMs = 30_000,
+  ): Promise<StartResult> {
     const row = this.rows.get(id);
-    if (!row || row.organization_id !== orgId) return null;
-    if (row.status !== 'pending' && row.status !== 'running') return null;
+    if (!row || row.organization_id !== orgId) return { result: 'finished' };
+    if (row.status !== 'pending' && row.status !== 'running') return { result: 'finished' };
+    const remaining = row.leased_until ? row.leased_until.getTime() - Date.now() : 0;
+    if (remaining > 0) return { result: 'busy', retryInMs: remaining };
+    const previousLeaseId = row.lease_id;
     row.retry_count =
       row.status === 'running'
         ? Math.max(row.retry_count + 1, attempt - 1)
@@ -69,7 +83,22 @@ export class FakeExecutionStore {
     row.status = 'running';
     row.started_at ??= new Date();
     row.lease_id = leaseId;
-    return { ...row };
+    row.leased_until = new Date(Date.now() + leaseMs);
+    return { result: 'taken', execution: { ...row }, previousLeaseId };
+  }
+
+  async renew(orgId: string, id: string, leaseId: string, leaseMs: number): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (!row || row.lease_id !== leaseId || row.status !== 'running') return false;
+    row.leased_until = new Date(Date.now() + leaseMs);
+    return true;
+  }
+
+  async handBack(orgId: string, id: string, leaseId: string): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (!row || row.lease_id !== leaseId || row.status !== 'running') return false;
+    Object.assign(row, { status: 'pending', lease_id: null, leased_until: null });
+    return true;
   }
 
   async complete(
@@ -82,6 +111,7 @@ export class FakeExecutionStore {
     if (!row || row.organization_id !== orgId || row.lease_id !== leaseId) return null;
     if (row.status !== 'running') return null;
     Object.assign(row, {
+      leased_until: null,
       status: 'completed',
       completed_at: new Date(),
       file_key: run.fileKey,
@@ -112,6 +142,7 @@ export class FakeExecutionStore {
     if (row.status !== 'pending' && row.status !== 'running') return null;
     if (leaseId !== null && row.lease_id !== leaseId) return null;
     Object.assign(row, {
+      leased_until: null,
       status: 'failed',
       completed_at: new Date(),
       error_message: message,
@@ -130,7 +161,9 @@ export class FakeExecutionStore {
   async noteRetry(orgId: string, id: string, leaseId: string, message: string): Promise<void> {
     const row = this.rows.get(id);
     if (!row || row.organization_id !== orgId || row.lease_id !== leaseId) return;
-    if (row.status === 'running') row.error_message = `attempt failed, will retry: ${message}`;
+    if (row.status !== 'running') return;
+    row.error_message = `attempt failed, will retry: ${message}`;
+    row.leased_until = null;
   }
 
   private append(type: DomainEventType, row: ReportExecution, payload: object): EventRef {
@@ -237,9 +270,10 @@ export class FakeReportGenerator {
 
 /** Resolves when `signal` aborts: a generation that never finishes by itself. */
 export function untilAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_resolve, reject) =>
-    signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
-  );
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) return reject(new Error('aborted'));
+    signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+  });
 }
 
 /** An AppConfigService with the defaults a test needs, and `limits` as it says. */

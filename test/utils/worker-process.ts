@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './free-port';
 import { testAppEnv } from './test-env';
@@ -60,5 +61,44 @@ export class WorkerProcess {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
     });
+  }
+
+  /** SIGTERM: the orderly stop. Resolves with how the process ended. */
+  terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      return Promise.resolve({ code: child?.exitCode ?? null, signal: child?.signalCode ?? null });
+    }
+    return new Promise((resolve) => {
+      child.removeAllListeners('exit');
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      child.kill('SIGTERM');
+    });
+  }
+
+  /** SIGSTOP / SIGCONT: a process frozen mid-flight (a long GC pause, a VM stall), then back. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
+
+  /** Whether this process has `file` open right now (Linux: its /proc fd table). */
+  hasOpen(file: string): boolean {
+    const pid = this.child?.pid;
+    if (!pid) return false;
+    try {
+      return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+        try {
+          return readlinkSync(`/proc/${pid}/fd/${fd}`) === file;
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      return false;
+    }
   }
 }

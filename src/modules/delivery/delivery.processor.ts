@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { isUUID } from 'class-validator';
 import { AppConfigService } from 'src/config/app-config.service';
@@ -11,6 +11,7 @@ import {
   NOTICE_JOB,
   SendNoticeJob,
 } from 'src/queue/queue.constants';
+import { WorkerDrain } from 'src/queue/worker-drain';
 import { FailureNoticesService } from './notices/failure-notices.service';
 import { ReportDeliveryService } from './report-delivery.service';
 
@@ -20,7 +21,7 @@ import { ReportDeliveryService } from './report-delivery.service';
  * Registered at boot with the configured concurrency, in worker processes only.
  */
 @Injectable()
-export class DeliveryProcessor implements OnApplicationBootstrap {
+export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DeliveryProcessor.name);
 
   constructor(
@@ -28,14 +29,22 @@ export class DeliveryProcessor implements OnApplicationBootstrap {
     private readonly deliveries: ReportDeliveryService,
     private readonly notices: FailureNoticesService,
     private readonly config: AppConfigService,
+    private readonly drain: WorkerDrain,
   ) {}
 
   onApplicationBootstrap(): void {
     const concurrency = this.config.values.delivery.concurrency;
     void this.queue.process(DELIVER_JOB, concurrency, (job) =>
-      this.deliver(job as Job<DeliverReportJob>),
+      this.drain.track<unknown>(() => this.deliver(job as Job<DeliverReportJob>)),
     );
-    void this.queue.process(NOTICE_JOB, 1, (job) => this.notify(job as Job<SendNoticeJob>));
+    void this.queue.process(NOTICE_JOB, 1, (job) =>
+      this.drain.track<unknown>(() => this.notify(job as Job<SendNoticeJob>)),
+    );
+  }
+
+  /** SIGTERM: sends in flight finish before the mail transport closes (see WorkerDrain). */
+  onModuleDestroy(): Promise<void> {
+    return this.drain.drain();
   }
 
   deliver(job: Job<DeliverReportJob>) {

@@ -34,11 +34,17 @@ export function downloadFileName(
   return `${slug}-${moment.tz(slot, timezone).format('YYYY-MM-DD')}${ext ? `.${ext}` : ''}`;
 }
 
-/** Where an execution's file is stored: `org/<org>/executions/<execution>.<format>[.gz]`. */
+/**
+ * Where one attempt at an execution stores its file:
+ * `org/<org>/executions/<execution>-<attempt lease>.<format>[.gz]`. Each attempt has its own key,
+ * so an attempt that lost its lease can never overwrite the file of the one that completed.
+ */
 export function executionFileKey(
   execution: { id: string; organization_id: string },
   format: OutputFormat,
   compress: boolean,
+  leaseId: string,
 ): string {
-  return `org/${execution.organization_id}/executions/${execution.id}.${compress ? `${format}.gz` : format}`;
+  const extension = compress ? `${format}.gz` : format;
+  return `org/${execution.organization_id}/executions/${execution.id}-${leaseId}.${extension}`;
 }

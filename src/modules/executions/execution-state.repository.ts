@@ -24,10 +24,16 @@ export interface CompletedRun {
   metadata: Record<string, unknown>;
 }
 
+export type StartResult =
+  | { result: 'taken'; execution: ReportExecution; previousLeaseId: string | null }
+  | { result: 'busy'; retryInMs: number }
+  | { result: 'finished' };
+
 /**
  * The worker's state machine on `report_executions`: pending → running → completed | failed.
  * Every transition is one conditional UPDATE, so a stale attempt (fenced by lease_id) or a
- * duplicate job cannot move a row that another attempt already finished. The two endings also
+ * duplicate job cannot move a row that another attempt already finished. The lease expires
+ * unless renewed: a second attempt takes over only a run whose attempt stopped. The two endings also
  * append their domain event in the same transaction: a finished run is never without it.
  */
 @Injectable()
@@ -37,26 +43,75 @@ export class ExecutionStateRepository {
     private readonly outbox: OutboxRepository,
   ) {}
 
-  /** Takes the execution for this attempt; null when it is already finished (or gone). */
+  /**
+   * Takes the execution for this attempt under a lease of `leaseMs`: a pending run, or a running
+   * one whose lease expired (its attempt died or stopped renewing). `busy` while a live attempt
+   * holds it; `finished` when it is completed, failed or gone.
+   */
   async start(
     orgId: string,
     id: string,
     leaseId: string,
     attempt: number,
-  ): Promise<ReportExecution | null> {
-    const rows: ReportExecution[][] = await this.dataSource.query(
-      `UPDATE report_executions
-          SET status = 'running', started_at = COALESCE(started_at, now()), lease_id = $3,
-              -- Still 'running' means an earlier attempt died (killed worker, stalled job).
-              retry_count = CASE WHEN status = 'running' THEN GREATEST(retry_count + 1, $4)
-                                 ELSE GREATEST(retry_count, $4) END,
-              updated_at = now()
-        WHERE id = $1 AND organization_id = $2 AND status IN ('pending', 'running')
-        RETURNING *`,
-      [id, orgId, leaseId, attempt - 1],
-    );
+    leaseMs: number,
+  ): Promise<StartResult> {
+    const rows: (ReportExecution & { previous_lease_id: string | null })[][] =
+      await this.dataSource.query(
+        `UPDATE report_executions e
+            SET status = 'running', started_at = COALESCE(e.started_at, now()), lease_id = $3,
+                leased_until = now() + ($5::int * interval '1 millisecond'),
+                -- Still 'running' means an earlier attempt died (killed worker, stalled job).
+                retry_count = CASE WHEN e.status = 'running' THEN GREATEST(e.retry_count + 1, $4)
+                                   ELSE GREATEST(e.retry_count, $4) END,
+                updated_at = now()
+           FROM (SELECT id, lease_id FROM report_executions
+                  WHERE id = $1 AND organization_id = $2 FOR UPDATE) previous
+          WHERE e.id = previous.id AND e.status IN ('pending', 'running')
+            AND (e.leased_until IS NULL OR e.leased_until <= now())
+          RETURNING e.*, previous.lease_id AS previous_lease_id`,
+        [id, orgId, leaseId, attempt - 1, leaseMs],
+      );
     const row = rows[0]?.[0];
-    return row ? this.dataSource.getRepository(ReportExecution).create(row) : null;
+    if (row) {
+      return {
+        result: 'taken',
+        execution: this.dataSource.getRepository(ReportExecution).create(row),
+        previousLeaseId: row.previous_lease_id,
+      };
+    }
+    const held: { remaining_ms: number }[] = await this.dataSource.query(
+      `SELECT ceil(extract(epoch FROM leased_until - now()) * 1000)::int AS remaining_ms
+         FROM report_executions
+        WHERE id = $1 AND organization_id = $2 AND status IN ('pending', 'running')
+          AND leased_until > now()`,
+      [id, orgId],
+    );
+    return held[0] ? { result: 'busy', retryInMs: held[0].remaining_ms } : { result: 'finished' };
+  }
+
+  /** Extends a held lease; false when this attempt no longer holds the run. */
+  async renew(orgId: string, id: string, leaseId: string, leaseMs: number): Promise<boolean> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `UPDATE report_executions
+          SET leased_until = now() + ($4::int * interval '1 millisecond')
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'running'`,
+      [id, orgId, leaseId, leaseMs],
+    );
+    return result[1] === 1;
+  }
+
+  /**
+   * Gives the run back unfinished (its worker is shutting down): pending again and unleased,
+   * so the next attempt starts at once and counts no retry.
+   */
+  async handBack(orgId: string, id: string, leaseId: string): Promise<boolean> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `UPDATE report_executions
+          SET status = 'pending', lease_id = NULL, leased_until = NULL, updated_at = now()
+        WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'running'`,
+      [id, orgId, leaseId],
+    );
+    return result[1] === 1;
   }
 
   /** Completes the run if this attempt still holds it; the `execution.completed` event, else null. */
@@ -71,7 +126,7 @@ export class ExecutionStateRepository {
         `UPDATE report_executions
             SET status = 'completed', completed_at = now(), file_key = $4, file_size = $5,
                 file_checksum = $6, execution_time_ms = $7, metadata = metadata || $8::jsonb,
-                error_message = NULL, updated_at = now()
+                error_message = NULL, leased_until = NULL, updated_at = now()
           WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'running'
           RETURNING scheduled_report_id`,
         [
@@ -117,7 +172,7 @@ export class ExecutionStateRepository {
       const rows: [{ scheduled_report_id: string }[], number] = await manager.query(
         `UPDATE report_executions
             SET status = 'failed', completed_at = now(), error_message = $4,
-                metadata = metadata || $5::jsonb, updated_at = now(),
+                metadata = metadata || $5::jsonb, leased_until = NULL, updated_at = now(),
                 execution_time_ms = CASE WHEN started_at IS NULL THEN NULL
                                          ELSE (extract(epoch FROM now() - started_at) * 1000)::int END
           WHERE id = $1 AND organization_id = $2 AND status IN ('pending', 'running')
@@ -143,10 +198,13 @@ export class ExecutionStateRepository {
     });
   }
 
-  /** Notes an attempt's error while a retry is still coming. */
+  /**
+   * Notes an attempt's error while a retry is still coming, and ends its lease so the retry
+   * may start at once (lease_id stays, so the retry knows whose file to remove).
+   */
   async noteRetry(orgId: string, id: string, leaseId: string, message: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE report_executions SET error_message = $4, updated_at = now()
+      `UPDATE report_executions SET error_message = $4, leased_until = NULL, updated_at = now()
         WHERE id = $1 AND organization_id = $2 AND lease_id = $3 AND status = 'running'`,
       [id, orgId, leaseId, `attempt failed, will retry: ${message}`.slice(0, 2000)],
     );

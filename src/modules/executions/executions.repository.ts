@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { managerOf } from 'src/database/transaction-scope';
-import { DataSource, In, LessThan, MoreThan } from 'typeorm';
+import { DataSource, In, LessThan, MoreThan, Raw } from 'typeorm';
 import { ExecutionStatus } from 'src/domain/vocabulary';
 import { ReportExecution } from './entities/report-execution.entity';
 
@@ -134,11 +134,13 @@ export class ExecutionsRepository {
    */
   findPossiblyOrphaned(pendingBefore: Date, runningBefore: Date, limit: number, after?: string) {
     const from = after === undefined ? {} : { id: MoreThan(after) };
+    // A running row whose lease is live has an attempt at work on it, job or no job.
+    const unleased = Raw((column) => `(${column} IS NULL OR ${column} <= now())`);
     return this.repo.find({
       select: { id: true, organization_id: true, status: true },
       where: [
         { status: 'pending', created_at: LessThan(pendingBefore), ...from },
-        { status: 'running', started_at: LessThan(runningBefore), ...from },
+        { status: 'running', started_at: LessThan(runningBefore), leased_until: unleased, ...from },
       ],
       order: { id: 'ASC' },
       take: limit,

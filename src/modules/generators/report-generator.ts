@@ -45,7 +45,8 @@ export interface GeneratedReport {
 /**
  * Writes one report to storage: the type's query read in one snapshot, streamed through the
  * format's writer (and gzip), never all rows in memory. Knows nothing of executions or
- * schedules; the caller names the key and may abort through `signal`.
+ * schedules; the caller names the key and may abort through `signal` (the query included), and
+ * `timeoutMs` bounds the query on the server too.
  */
 @Injectable()
 export class ReportGenerator {
@@ -60,7 +61,7 @@ export class ReportGenerator {
   /** Rejects with PermanentGenerationError when no retry can help (limits, a retired type). */
   async generate(
     request: ReportRequest,
-    target: { key: string; signal: AbortSignal },
+    target: { key: string; signal: AbortSignal; timeoutMs?: number },
   ): Promise<GeneratedReport> {
     const provider = this.registry.find(request.reportType);
     if (!provider) {
@@ -131,6 +132,7 @@ export class ReportGenerator {
         };
       },
       rowInput(format),
+      { signal: target.signal, timeoutMs: target.timeoutMs },
     );
   }
 }

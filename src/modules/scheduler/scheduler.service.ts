@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { BackgroundPass } from 'src/common/background-pass';
 import { Clock } from 'src/common/clock';
@@ -27,7 +27,7 @@ export interface TickResult {
  * execution per slot, advances next_run_at from the claimed slot, commits, then enqueues.
  */
 @Injectable()
-export class SchedulerService {
+export class SchedulerService implements OnModuleDestroy {
   private readonly logger = new Logger(SchedulerService.name);
   // A long tick still draining is never overlapped in one process.
   private readonly pass = new BackgroundPass<TickResult>(this.logger, 'tick', (result) =>
@@ -41,6 +41,11 @@ export class SchedulerService {
     private readonly clock: Clock,
     private readonly tzdata: TzdataSyncService,
   ) {}
+
+  /** Shutting down: claims nothing more, and lets a tick under way commit and enqueue. */
+  onModuleDestroy(): Promise<void> {
+    return this.pass.stop();
+  }
 
   // Every 5 seconds, on the second: a 09:00 slot starts within seconds of 09:00.
   @Cron('*/5 * * * * *', { name: 'scheduler-tick' })

@@ -178,4 +178,15 @@ describe('LocalStorageDriver', () => {
     expect(await driver.exists(KEY)).toBe(false);
     await expect(driver.get(KEY)).rejects.toBeInstanceOf(StorageObjectNotFoundError);
   });
+
+  it("deletes what a put of the key killed mid-write left, and nobody else's", async () => {
+    const folder = path.join(root, ORG, 'executions');
+    await driver.put(`${ORG}/executions/other.csv`, Readable.from(['kept']));
+    await writeFile(path.join(folder, `.${FILE}.dead0123beef.tmp`), 'partial');
+    await writeFile(path.join(folder, '.other.csv.dead0123beef.tmp'), 'not ours');
+
+    await driver.delete(KEY);
+
+    expect((await readdir(folder)).sort()).toEqual(['.other.csv.dead0123beef.tmp', 'other.csv']);
+  });
 });

@@ -77,10 +77,14 @@ export class LocalStorageDriver implements StorageDriver {
     return { stream: handle.createReadStream(), size: info.size };
   }
 
+  /** Also removes what a put of this key killed mid-write left (its temp files). */
   async delete(key: string): Promise<void> {
-    await unlink(this.pathOf(key)).catch((error: NodeJS.ErrnoException) => {
+    const file = this.pathOf(key);
+    const ignoreMissing = (error: NodeJS.ErrnoException) => {
       if (!MISSING.has(error.code ?? '')) throw error;
-    });
+    };
+    await unlink(file).catch(ignoreMissing);
+    await removeLeftovers(path.dirname(file), path.basename(file)).catch(ignoreMissing);
   }
 
   async exists(key: string): Promise<boolean> {

@@ -29,13 +29,12 @@ export interface ListedObject {
 export interface StorageDriver {
   /**
    * Streams `body` to `key` atomically: readers never see a partial object; on error nothing
-   * is left behind. Overwrites an existing key (a retried job writes the same key, so never two
-   * files). The driver owns `body`: it is read to the end, or destroyed when the put fails.
+   * is left behind. Overwrites an existing key. The driver owns `body`: it is read to the end, or destroyed when the put fails.
    */
   put(key: string, body: Readable, options?: PutOptions): Promise<StoredFile>;
   /** Plaintext stream and size; throws StorageObjectNotFoundError when absent. */
   get(key: string): Promise<{ stream: Readable; size: number }>;
-  /** Idempotent. */
+  /** Idempotent; also drops what an unfinished put of the key left, where the store can tell. */
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
   /** Every complete object, in no particular order (writes in progress are not objects yet). */

@@ -156,6 +156,10 @@ export class ReportExecution {
   @Column('uuid', { nullable: true })
   lease_id: string | null;
 
+  /** The lease's end: its worker renews it while alive; past it, another attempt may take over. */
+  @Column('timestamptz', { nullable: true })
+  leased_until: Date | null;
+
   @Column('jsonb', { default: () => "'{}'" })
   metadata: Record<string, unknown>;
 

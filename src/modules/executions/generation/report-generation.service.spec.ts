@@ -1,59 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PermanentGenerationError } from 'src/modules/generators/generation.errors';
-import type { ReportGenerator } from 'src/modules/generators/report-generator';
-import type { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
-import type { JobAttempt } from 'src/queue/job-attempt';
-import type { ScheduleAccessPolicy } from 'src/modules/schedules/schedule-access.policy';
-import {
-  FakeAccessPolicy,
-  FakeEventBus,
-  FakeExecutionStore,
-  FakeLiveEvents,
-  FakeReportGenerator,
-  FakeSchedules,
-  fakeConfig,
-  ORG,
-  untilAborted,
-} from 'test/fakes/execution.fakes';
-import type { DomainEventBus } from 'src/modules/outbox/domain-event-bus';
-import type { ExecutionEventsService } from '../execution-events.service';
-import { ExecutionOutcomes } from '../execution-outcomes.service';
-import type { ExecutionStateRepository } from '../execution-state.repository';
-import { ReportGenerationService } from './report-generation.service';
-
-const FIRST: JobAttempt = { number: 1, max: 3 };
-const LAST: JobAttempt = { number: 3, max: 3 };
-
-function setup(limits: { generationTimeoutMs?: number } = {}) {
-  const store = new FakeExecutionStore();
-  const schedules = new FakeSchedules();
-  const generator = new FakeReportGenerator();
-  const bus = new FakeEventBus();
-  const live = new FakeLiveEvents();
-  const access = new FakeAccessPolicy();
-  const state = store as unknown as ExecutionStateRepository;
-  const events = live as unknown as ExecutionEventsService;
-  const outcomes = new ExecutionOutcomes(state, bus as unknown as DomainEventBus, events);
-  const service = new ReportGenerationService(
-    state,
-    outcomes,
-    schedules as unknown as SchedulesRepository,
-    access as unknown as ScheduleAccessPolicy,
-    generator as unknown as ReportGenerator,
-    events,
-    fakeConfig(limits),
-  );
-  /** A pending run of a fresh schedule. */
-  const pendingRun = (
-    schedule: Parameters<FakeSchedules['add']>[0] = {},
-    run: Parameters<FakeExecutionStore['add']>[0] = {},
-  ) => {
-    const s = schedules.add(schedule);
-    const e = store.add({ scheduled_report_id: s.id, ...run });
-    return { schedule: s, execution: e, job: { executionId: e.id, orgId: ORG } };
-  };
-  return { service, store, schedules, generator, bus, live, access, pendingRun };
-}
+import { ORG, untilAborted } from 'test/fakes/execution.fakes';
+import { FIRST, LAST, setupGeneration as setup } from 'test/fakes/report-generation.harness';
 
 describe('ReportGenerationService', () => {
   describe('a run that generates', () => {
@@ -66,7 +14,8 @@ describe('ReportGenerationService', () => {
       const row = store.get(execution.id);
       expect(row).toMatchObject({
         status: 'completed',
-        file_key: `org/${ORG}/executions/${execution.id}.csv`,
+        file_key: `org/${ORG}/executions/${execution.id}-${row.lease_id}.csv`,
+        leased_until: null,
         file_size: 120,
         file_checksum: 'f'.repeat(64),
         error_message: null,
@@ -93,8 +42,8 @@ describe('ReportGenerationService', () => {
       expect(live.statuses(execution.id)).toEqual(['running', 'completed']);
     });
 
-    it("asks for the schedule's report at the run's slot, under the execution's own key", async () => {
-      const { service, generator, pendingRun } = setup();
+    it("asks for the schedule's report at the run's slot, under the attempt's own key", async () => {
+      const { service, store, generator, pendingRun } = setup();
       const { execution, job } = pendingRun(
         { output_format: 'xlsx', delivery_options: { compress: true } },
         { scheduled_for: new Date('2026-11-30T14:00:00Z') },
@@ -114,7 +63,7 @@ describe('ReportGenerationService', () => {
             title: 'Weekly invoices',
             compress: true,
           },
-          key: `org/${ORG}/executions/${execution.id}.xlsx.gz`,
+          key: `org/${ORG}/executions/${execution.id}-${store.get(execution.id).lease_id}.xlsx.gz`,
         },
       ]);
     });
@@ -274,56 +223,6 @@ describe('ReportGenerationService', () => {
         reason: 'generation took longer than the maximum of 0 s',
       });
       expect(store.get(execution.id).status).toBe('failed');
-    });
-  });
-
-  describe('lease loss', () => {
-    it('drops the result of an attempt that another attempt took over while it generated', async () => {
-      const { service, store, generator, pendingRun } = setup();
-      const { execution, job } = pendingRun();
-      // While the first attempt generates, its job stalls and a second attempt starts the run.
-      generator.behaviour = async () => {
-        generator.behaviour = async () => ({ rows: 7 });
-        expect(await service.generate(job, { number: 2, max: 3 })).toEqual({
-          result: 'completed',
-          rows: 7,
-        });
-        return { rows: 3 };
-      };
-
-      expect(await service.generate(job, FIRST)).toEqual({
-        result: 'skipped',
-        reason: 'another attempt took this run over',
-      });
-      // The run holds the second attempt's result, completed once.
-      expect(store.get(execution.id).metadata).toMatchObject({ rows_generated: 7 });
-      expect(store.events.map((e) => e.type)).toEqual(['execution.completed']);
-    });
-
-    it('does not fail a run another attempt completed while this one was failing', async () => {
-      const { service, store, generator, pendingRun } = setup();
-      const { execution, job } = pendingRun();
-      generator.behaviour = async () => {
-        generator.behaviour = async () => ({});
-        await service.generate(job, { number: 2, max: 3 });
-        throw new PermanentGenerationError('stale attempt gave up');
-      };
-
-      expect(await service.generate(job, FIRST)).toEqual({
-        result: 'skipped',
-        reason: 'another attempt took this run over',
-      });
-      expect(store.get(execution.id).status).toBe('completed');
-      expect(store.events.map((e) => e.type)).toEqual(['execution.completed']);
-    });
-
-    it('counts a run found still running as a retry of a dead attempt', async () => {
-      const { service, store, pendingRun } = setup();
-      const { execution, job } = pendingRun({}, { status: 'running', lease_id: randomUUID() });
-
-      await service.generate(job, FIRST);
-
-      expect(store.get(execution.id).retry_count).toBe(1);
     });
   });
 });

@@ -1,13 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { AppConfigService } from 'src/config/app-config.service';
 import { PermanentGenerationError } from 'src/modules/generators/generation.errors';
 import { GeneratedReport, ReportGenerator } from 'src/modules/generators/report-generator';
 import { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
+import { STORAGE_DRIVER, StorageDriver } from 'src/modules/storage/storage-driver';
 import { ScheduleAccessPolicy } from 'src/modules/schedules/schedule-access.policy';
 import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
-import { JobAttempt, retriesLeft } from 'src/queue/job-attempt';
+import { AttemptReturnedError, JobAttempt, retriesLeft } from 'src/queue/job-attempt';
 import { GenerateReportJob } from 'src/queue/queue.constants';
 import { ReportExecution } from '../entities/report-execution.entity';
 import { ExecutionEventsService } from '../execution-events.service';
@@ -15,17 +16,23 @@ import { executionFileKey } from '../execution-file-name';
 import { ExecutionOutcomes } from '../execution-outcomes.service';
 import { ExecutionStateRepository } from '../execution-state.repository';
 import { runConfigOf } from '../run-config';
+import { GenerationLease } from './generation-lease';
 
 export type GenerationOutcome =
   | { result: 'completed'; rows: number }
   | { result: 'failed'; reason: string }
   | { result: 'skipped'; reason: string };
 
+/** A lease still this far from its end when a waiting attempt looks again is renewed by then. */
+const LOOK_AGAIN_MARGIN_MS = 500;
+const NEVER = new AbortController().signal;
+
 /**
  * Runs one execution: pending → running → completed | failed, and decides, when generating
  * fails, whether another attempt can help (retry) or not (fail now). Safe to run twice for the
- * same execution (a duplicate or stalled job): a finished row is left alone, the file key is
- * the execution's own (a retry overwrites, never adds), and a lease fences attempts.
+ * same execution (a duplicate, stalled or re-enqueued job): a finished row is left alone, a run
+ * whose lease is live is left to its attempt, each attempt writes its own key and only the
+ * lease holder's file becomes the run's; a losing attempt removes its file.
  */
 @Injectable()
 export class ReportGenerationService {
@@ -39,22 +46,64 @@ export class ReportGenerationService {
     private readonly generator: ReportGenerator,
     private readonly events: ExecutionEventsService,
     private readonly config: AppConfigService,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
   ) {}
 
-  /** Throws only when another attempt can help; Bull then retries with backoff. */
-  async generate(job: GenerateReportJob, attempt: JobAttempt): Promise<GenerationOutcome> {
+  /**
+   * Throws only when another attempt can help (Bull retries with backoff), or with
+   * AttemptReturnedError when this one did no work: a live attempt holds the run, or `handBack`
+   * (the worker is shutting down) fired first and the run was given back.
+   */
+  async generate(
+    job: GenerateReportJob,
+    attempt: JobAttempt,
+    handBack: AbortSignal = NEVER,
+  ): Promise<GenerationOutcome> {
     const leaseId = randomUUID();
-    const execution = await this.state.start(job.orgId, job.executionId, leaseId, attempt.number);
-    if (!execution) return { result: 'skipped', reason: 'already finished' };
+    const leaseMs = this.config.values.queue.lockDurationMs;
+    const start = await this.state.start(
+      job.orgId,
+      job.executionId,
+      leaseId,
+      attempt.number,
+      leaseMs,
+    );
+    if (start.result === 'finished') return { result: 'skipped', reason: 'already finished' };
+    if (start.result === 'busy') {
+      throw new AttemptReturnedError(
+        'another attempt is generating this run right now',
+        start.retryInMs + LOOK_AGAIN_MARGIN_MS,
+      );
+    }
+    const { execution, previousLeaseId } = start;
+    const lease = new GenerationLease(this.state, execution, leaseId, leaseMs, handBack);
+    try {
+      return await this.run(execution, lease, attempt, previousLeaseId);
+    } finally {
+      lease.stop();
+    }
+  }
+
+  private async run(
+    execution: ReportExecution,
+    lease: GenerationLease,
+    attempt: JobAttempt,
+    previousLeaseId: string | null,
+  ): Promise<GenerationOutcome> {
+    const leaseId = lease.id;
     await this.events.publish({
       execution_id: execution.id,
       status: 'running',
       at: new Date().toISOString(),
     });
 
-    const schedule = await this.schedules.findOne(job.orgId, execution.scheduled_report_id, {
-      withDeleted: true,
-    });
+    const schedule = await this.schedules.findOne(
+      execution.organization_id,
+      execution.scheduled_report_id,
+      {
+        withDeleted: true,
+      },
+    );
     if (!schedule || schedule.deleted_at || notDue(schedule, execution)) {
       const reason = schedule?.deleted_at || !schedule ? DELETED : PAUSED;
       await this.outcomes.fail(execution, leaseId, reason, { skipped_reason: reason });
@@ -67,11 +116,20 @@ export class ReportGenerationService {
       await this.outcomes.fail(execution, leaseId, reason, { access_revoked: revoked });
       return { result: 'failed', reason };
     }
+    // The settings copied at the claim name the file, as they drive the run.
+    const run = runConfigOf(execution, schedule);
+    const compress = run.delivery_options?.compress === true;
+    const keyOf = (lease: string) =>
+      executionFileKey(execution, run.output_format, compress, lease);
+    // The attempt this one replaced stopped; whatever it wrote is no run's file.
+    if (previousLeaseId && previousLeaseId !== leaseId) await this.remove(keyOf(previousLeaseId));
     const started = performance.now();
     let report: GeneratedReport;
     try {
-      report = await this.produce(execution, schedule);
+      report = await this.produce(execution, schedule, keyOf(leaseId), lease.signal);
     } catch (error) {
+      if (lease.handedBack) return this.giveBack(execution, leaseId);
+      if (lease.isLost) return this.takenOver(execution);
       return this.onError(execution, leaseId, attempt, error as Error);
     }
     const completed = await this.outcomes.complete(execution, leaseId, {
@@ -90,7 +148,10 @@ export class ReportGenerationService {
         content_sha256: report.contentSha256,
       },
     });
-    if (!completed) return this.takenOver(execution);
+    if (!completed) {
+      await this.remove(report.file.key);
+      return this.takenOver(execution);
+    }
     return { result: 'completed', rows: report.rows };
   }
 
@@ -98,6 +159,8 @@ export class ReportGenerationService {
   private async produce(
     execution: ReportExecution,
     schedule: ScheduledReport,
+    key: string,
+    stop: AbortSignal,
   ): Promise<GeneratedReport> {
     const { generationTimeoutMs } = this.config.values.limits;
     // What was claimed, not the live schedule: an edit after the claim is for the next run.
@@ -105,6 +168,7 @@ export class ReportGenerationService {
     const compress = run.delivery_options?.compress === true;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), generationTimeoutMs);
+    const signal = AbortSignal.any([abort.signal, stop]);
     try {
       return await this.generator.generate(
         {
@@ -117,10 +181,7 @@ export class ReportGenerationService {
           title: run.name,
           compress,
         },
-        {
-          key: executionFileKey(execution, run.output_format, compress),
-          signal: abort.signal,
-        },
+        { key, signal, timeoutMs: generationTimeoutMs },
       );
     } catch (error) {
       if (abort.signal.aborted) {
@@ -153,6 +214,22 @@ export class ReportGenerationService {
       return this.takenOver(execution);
     }
     return { result: 'failed', reason: error.message };
+  }
+
+  /** The worker is shutting down: the run goes back to pending for another worker, unused. */
+  private async giveBack(execution: ReportExecution, leaseId: string): Promise<GenerationOutcome> {
+    if (!(await this.state.handBack(execution.organization_id, execution.id, leaseId))) {
+      return this.takenOver(execution);
+    }
+    this.logger.log(`execution ${execution.id}: handed back unfinished (shutting down)`);
+    throw new AttemptReturnedError('handed back: the worker is shutting down', 0);
+  }
+
+  /** Best effort: a file left behind is no run's, and only takes space. */
+  private async remove(key: string): Promise<void> {
+    await this.storage.delete(key).catch((error: Error) => {
+      this.logger.warn(`could not remove ${key}: ${error.message}`);
+    });
   }
 
   /** A stalled attempt whose run another attempt took over (or finished): its result is dropped. */

@@ -17,6 +17,14 @@ import type { ReportQuery } from './report-query';
  */
 const OBJECT_BATCH_ROWS = 100;
 
+/** What bounds a read: the caller's abort, and the server's own statement timeout. */
+export interface ReadLimits {
+  /** Aborting cancels the query on the server and ends the read. */
+  signal?: AbortSignal;
+  /** `statement_timeout` of the read: the server stops the query even if this process hangs. */
+  timeoutMs?: number;
+}
+
 /**
  * Runs a report query as a point-in-time read: one read-only REPEATABLE READ transaction,
  * rows streamed with back-pressure (never an array of all rows), and the transaction's start
@@ -35,17 +43,23 @@ export class ReportDataReader {
     query: ReportQuery,
     consume: (rows: Readable, dataAsOf: Date) => Promise<T>,
     mode: 'csv-copy' | 'object' = 'object',
+    limits: ReadLimits = {},
   ): Promise<T> {
+    limits.signal?.throwIfAborted();
     const runner = this.dataSource.createQueryRunner('slave');
     await runner.connect();
     const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
     let copying = false;
+    const cancel = () => void this.cancel(client);
+    limits.signal?.addEventListener('abort', cancel, { once: true });
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       // One COPY streams a whole report, and the snapshot idles while a slow writer catches up:
-      // the pool's statement and idle limits are for short work; a report has its own timeout.
+      // the pool's statement and idle limits are for short work; the report's own timeout (the
+      // generation timeout, when given) bounds its statements instead.
       await client.query(
-        'SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0',
+        `SET LOCAL statement_timeout = ${limits.timeoutMs ? Math.max(1, Math.ceil(limits.timeoutMs)) : 0}; ` +
+          'SET LOCAL idle_in_transaction_session_timeout = 0',
       );
       const { rows } = await client.query<{ as_of: Date }>('SELECT now() AS as_of');
       let stream: Readable;
@@ -77,7 +91,19 @@ export class ReportDataReader {
       }
       throw error;
     } finally {
+      limits.signal?.removeEventListener('abort', cancel);
       await runner.release();
+    }
+  }
+
+  /**
+   * Stops the read's statement on the server from another connection: closing our own socket
+   * alone does not stop a query that sorts or aggregates before its first row.
+   */
+  private async cancel(client: PoolClient): Promise<void> {
+    const pid = (client as unknown as { processID?: number }).processID;
+    if (pid) {
+      await this.dataSource.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
     }
   }
 }

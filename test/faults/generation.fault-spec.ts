@@ -1,0 +1,134 @@
+import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
+import { expectOneCompletedRun, generationLedger, writingNow } from 'test/utils/generation-ledger';
+import { seedOrgData } from 'test/utils/seed-org';
+import { createTestApp, TestApp } from 'test/utils/test-app';
+import { waitFor } from 'test/utils/wait-for';
+import { WorkerProcess } from 'test/utils/worker-process';
+
+jest.setTimeout(120_000);
+
+/** Short leases, so a dead or frozen attempt's run is taken over within seconds. */
+const WORKER_ENV = {
+  GENERATION_CONCURRENCY: '1',
+  QUEUE_LOCK_DURATION_MS: '3000',
+  PDF_MAX_ROWS: '3000',
+};
+
+/**
+ * Generation attempts killed or frozen mid-write, with real worker processes: whatever happens to
+ * an attempt, the run ends completed once, with one file whose bytes match its checksum.
+ */
+describe('generation under worker faults', () => {
+  let api: TestApp;
+  let orgId: string;
+  let editor: TestMember;
+  /** Live workers; a test kills or freezes the one writing, and another is started meanwhile. */
+  let pool: Promise<WorkerProcess>[] = [];
+  const all: WorkerProcess[] = [];
+
+  const startWorker = (): Promise<WorkerProcess> => {
+    const worker = new WorkerProcess();
+    all.push(worker);
+    return worker.start(WORKER_ENV).then(() => worker);
+  };
+  const runNow = async (format: string) => {
+    const auth = { Authorization: `Bearer ${tokenFor(editor)}` };
+    const schedule = await api
+      .http()
+      .post('/api/scheduled-reports')
+      .set(auth)
+      .send(
+        scheduleBody({
+          output_format: format,
+          recipients: [],
+          report_parameters: {
+            date_range: { preset: 'custom', from: '2025-06-01', to: '2026-05-31' },
+          },
+        }),
+      )
+      .expect(201);
+    const run = await api
+      .http()
+      .post(`/api/scheduled-reports/${schedule.body.id}/run`)
+      .set(auth)
+      .send({})
+      .expect(202);
+    return { scheduleId: schedule.body.id as string, executionId: run.body.id as string };
+  };
+  /** The worker process writing the run's file right now, taken out of the pool. */
+  const writer = async (executionId: string): Promise<WorkerProcess> => {
+    const live = await Promise.all(pool);
+    const found = await waitFor(
+      'a worker to be writing the file',
+      async () => {
+        const temps = writingNow(orgId, executionId);
+        return live.find((w) => temps.some((temp) => w.hasOpen(temp)));
+      },
+      60_000,
+      10,
+    );
+    pool = live.filter((w) => w !== found).map((w) => Promise.resolve(w));
+    pool.push(startWorker());
+    return found;
+  };
+  const completed = (executionId: string) =>
+    waitFor(
+      'the run to complete',
+      async () => {
+        const [row] = await api.db.query(`SELECT status FROM report_executions WHERE id = $1`, [
+          executionId,
+        ]);
+        return ['completed', 'failed'].includes(row.status) && row.status;
+      },
+      90_000,
+      100,
+    );
+
+  beforeAll(async () => {
+    pool = [startWorker(), startWorker()];
+    api = await createTestApp({ role: 'api' });
+    orgId = (await newOrg(api.db)).id;
+    editor = newMember(orgId, { roles: ['editor'] });
+    await seedOrgData({ orgId, invoices: 60_000, usageEvents: 100, customers: 300 });
+    await Promise.all(pool);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(all.map((w) => w.kill()));
+    await api.close();
+  });
+
+  it.each(['csv', 'xlsx', 'pdf'])(
+    'a worker SIGKILLed mid-generation (%s): another finishes it, one run, one matching file',
+    async (format) => {
+      const { scheduleId, executionId } = await runNow(format);
+      await (await writer(executionId)).kill();
+
+      expect(await completed(executionId)).toBe('completed');
+
+      const ledger = await generationLedger(api.db, scheduleId);
+      expectOneCompletedRun(ledger);
+      expect(ledger.executions[0].retry_count).toBeGreaterThanOrEqual(1);
+    },
+  );
+
+  it('an attempt frozen mid-write and thawed after another completed the run cannot touch its file', async () => {
+    const { scheduleId, executionId } = await runNow('csv');
+    const stale = await writer(executionId);
+    stale.freeze();
+    try {
+      expect(await completed(executionId)).toBe('completed');
+      expectOneCompletedRun(await generationLedger(api.db, scheduleId));
+    } finally {
+      stale.thaw();
+    }
+    // The thawed attempt finds its lease gone: it drops its result and whatever it wrote.
+    await waitFor(
+      'the stale attempt to give up',
+      async () =>
+        /another attempt took it over|attempt \d+\/\d+ failed/.test(stale.output) &&
+        writingNow(orgId, executionId).length === 0,
+      60_000,
+    );
+    expectOneCompletedRun(await generationLedger(api.db, scheduleId));
+  });
+});
