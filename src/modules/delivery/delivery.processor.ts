@@ -1,3 +1,4 @@
+import { withLogContext } from 'src/common/logging/log-context';
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
@@ -50,13 +51,17 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
   deliver(job: Job<DeliverReportJob>) {
     const { deliveryId, orgId } = job.data ?? {};
     if (!isUUID(deliveryId) || !isUUID(orgId)) return this.malformed(job);
-    return this.deliveries.deliver({ deliveryId, orgId }, attemptOf(job));
+    return withLogContext({ org_id: orgId, delivery_id: deliveryId }, () =>
+      this.deliveries.deliver({ deliveryId, orgId }, attemptOf(job)),
+    );
   }
 
   notify(job: Job<SendNoticeJob>) {
     const { noticeId, orgId } = job.data ?? {};
     if (!isUUID(noticeId) || !isUUID(orgId)) return this.malformed(job);
-    return this.notices.send({ noticeId, orgId }, attemptOf(job));
+    return withLogContext({ org_id: orgId, notice_id: noticeId }, () =>
+      this.notices.send({ noticeId, orgId }, attemptOf(job)),
+    );
   }
 
   private malformed(job: Job) {

@@ -1,3 +1,4 @@
+import { withLogContext } from 'src/common/logging/log-context';
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
@@ -44,7 +45,9 @@ export class GenerationProcessor implements OnApplicationBootstrap, OnModuleDest
     const { attempts, backoffMs } = this.config.values.queue;
     const attempt = generationAttemptOf(job, attempts);
     try {
-      return await this.generation.generate({ executionId, orgId }, attempt, this.drain.handBack);
+      return await withLogContext({ org_id: orgId, execution_id: executionId }, () =>
+        this.generation.generate({ executionId, orgId }, attempt, this.drain.handBack),
+      );
     } catch (error) {
       if (error instanceof AttemptReturnedError) {
         await job.update({ ...job.data, returned: (job.data.returned ?? 0) + 1 });

@@ -152,6 +152,9 @@ export class ReportGenerationService {
       await this.remove(report.file.key);
       return this.takenOver(execution);
     }
+    this.logger.log(
+      `execution ${execution.id} completed: ${report.rows} rows, ${report.file.size} bytes`,
+    );
     return { result: 'completed', rows: report.rows };
   }
 

@@ -217,9 +217,12 @@ describe('writeXlsxReport', () => {
       return { name: Array.from({ length: 40 }, noise).join(' '), count: i, amount: `${i}.50` };
     });
     const { output, done } = writeXlsxReport(rows, columns, options);
-    // Wait until reading stops (machines differ in speed), then check that it stays stopped.
+    // Wait until reading has stopped for a full second (machines differ in speed, and a starved
+    // CPU can pause a running pipeline for a moment), then check that it stays stopped.
     let last = -1;
-    for (let tries = 0; tries < 100 && pulled !== last; tries++) {
+    let still = 0;
+    for (let tries = 0; tries < 200 && still < 5; tries++) {
+      still = pulled === last ? still + 1 : 0;
       last = pulled;
       await sleep(200);
     }
