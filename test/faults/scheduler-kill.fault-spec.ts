@@ -3,7 +3,7 @@ import { SchedulerProcess } from 'test/utils/scheduler-process';
 import { SlotLedger } from 'test/utils/slot-ledger';
 import { waitFor } from 'test/utils/wait-for';
 
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 
 const SCHEDULES = 1000;
 
