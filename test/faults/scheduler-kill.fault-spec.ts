@@ -63,7 +63,7 @@ describe('a scheduler killed mid-tick', () => {
     await waitFor(
       'every schedule to be claimed',
       async () => (await count()) === SCHEDULES,
-      45_000,
+      60_000,
     );
     const rows = await ledger.executions();
     expect(new Set(rows.map((r) => r.scheduled_report_id)).size).toBe(SCHEDULES);
