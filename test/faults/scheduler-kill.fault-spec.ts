@@ -3,7 +3,7 @@ import { SchedulerProcess } from 'test/utils/scheduler-process';
 import { SlotLedger } from 'test/utils/slot-ledger';
 import { waitFor } from 'test/utils/wait-for';
 
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 
 const SCHEDULES = 1000;
 
@@ -63,7 +63,7 @@ describe('a scheduler killed mid-tick', () => {
     await waitFor(
       'every schedule to be claimed',
       async () => (await count()) === SCHEDULES,
-      45_000,
+      60_000,
     );
     const rows = await ledger.executions();
     expect(new Set(rows.map((r) => r.scheduled_report_id)).size).toBe(SCHEDULES);

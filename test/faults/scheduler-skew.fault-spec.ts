@@ -1,12 +1,12 @@
 import { nextRuns } from 'src/modules/schedules/calendar/schedule-calculator';
 import type { ScheduleConfig } from 'src/modules/schedules/calendar/schedule-config';
-import { addZones, offsetPlacing, writeTzdataFile } from 'test/utils/fault-zone';
+import { addZones, writeTzdataFile } from 'test/utils/fault-zone';
 import { SchedulerProcess } from 'test/utils/scheduler-process';
 import { SlotLedger } from 'test/utils/slot-ledger';
 import { waitFor } from 'test/utils/wait-for';
 import moment from 'moment-timezone';
 
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 
 const TEN_MINUTES = 10 * 60_000;
 
@@ -26,27 +26,28 @@ describe('schedulers with skewed clocks', () => {
   });
 
   it('run each slot once, none early and none skipped', async () => {
-    // An every-minute cron in a zone whose minutes start ~25 s from now: one slot already due
-    // when the schedulers boot, the next soon after, instead of waiting for a UTC minute.
-    const nextSlot = (await ledger.databaseNow()).getTime() + 25_000;
-    const zone = {
-      name: 'Fault/Skew',
-      eastMinutes: offsetPlacing(new Date(nextSlot).toISOString().slice(0, 16), nextSlot),
-    };
-    addZones([zone]);
-    const config: ScheduleConfig = {
-      cadence: 'cron',
-      cron_expression: '* * * * *',
-      timezone: zone.name,
-    };
-    const [due, next] = nextRuns(config, new Date(nextSlot - 61_000), 2).map((r) => r.at);
-    const ids = await ledger.addSchedules(config, new Date(due.getTime() - 1), 5);
-    const tzdataFile = writeTzdataFile('skew', moment.tz.dataVersion, [zone]);
-
+    // Every-minute crons in four zones a quarter minute apart: once the schedulers are up, the
+    // test picks the zone whose next slot is soonest, instead of waiting for a UTC minute.
+    const zones = [0, 1, 2, 3].map((q) => ({ name: `Fault/Skew${q}`, eastMinutes: q / 4 }));
+    addZones(zones);
+    const tzdataFile = writeTzdataFile('skew', moment.tz.dataVersion, zones);
     await Promise.all([
       ahead.start({ clockSkewMs: TEN_MINUTES, tzdataFile }),
       behind.start({ clockSkewMs: -TEN_MINUTES, tzdataFile }),
     ]);
+
+    const soon = new Date((await ledger.databaseNow()).getTime() + 5_000);
+    const configs: ScheduleConfig[] = zones.map((z) => ({
+      cadence: 'cron',
+      cron_expression: '* * * * *',
+      timezone: z.name,
+    }));
+    const config = configs.reduce((best, c) =>
+      nextRuns(c, soon, 1)[0].at < nextRuns(best, soon, 1)[0].at ? c : best,
+    );
+    const next = nextRuns(config, soon, 1)[0].at;
+    const due = new Date(next.getTime() - 60_000); // already due: claimed at once
+    const ids = await ledger.addSchedules(config, new Date(due.getTime() - 1), 5);
     await waitFor(
       'both slots of every schedule to be claimed',
       async () => {

@@ -3,23 +3,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
-const MINUTE_MS = 60_000;
-const QUARTER_MINUTE_MS = 15_000;
 const BASE60 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX';
 
-/** A made-up zone with one fixed UTC offset, in minutes east (a multiple of 15 s). */
+/**
+ * A made-up zone with one fixed UTC offset, in minutes east (a multiple of 15 s): a test moves
+ * slots by seconds with it, instead of waiting for the next UTC minute.
+ */
 export interface FaultZone {
   name: string;
   eastMinutes: number;
-}
-
-/**
- * The offset that puts the local wall time `wall` ("2026-12-04T12:00") at instant `at`, rounded
- * to 15 s: how a test places a daily slot a few seconds ahead instead of on a minute boundary.
- */
-export function offsetPlacing(wall: string, at: number): number {
-  const snapped = Math.round(at / QUARTER_MINUTE_MS) * QUARTER_MINUTE_MS;
-  return (Date.parse(`${wall}:00Z`) - snapped) / MINUTE_MS;
 }
 
 /** The zone in moment-timezone's packed form (offsets in base-60 minutes west). */

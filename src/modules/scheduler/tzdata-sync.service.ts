@@ -19,19 +19,18 @@ const BATCH = 500;
 @Injectable()
 export class TzdataSyncService {
   private readonly logger = new Logger(TzdataSyncService.name);
-  private synced = false;
 
   constructor(
     private readonly repository: TzdataRepository,
     private readonly clock: Clock,
   ) {}
 
-  /** Recomputes once per process if its tz data is newer than the recorded; the count moved. */
+  /** Recomputes if this process's tz data is newer than the recorded; the count moved. */
   async syncIfChanged(): Promise<number> {
-    if (this.synced) return 0;
     const mine = tzdataVersion();
-    const moved = await this.repository.exclusively(async (tx, recorded) => {
-      if (recorded !== null && recorded >= mine) return 0;
+    if (this.isCurrent(await this.repository.recordedVersion(), mine)) return 0;
+    return this.repository.exclusively(async (tx, recorded) => {
+      if (this.isCurrent(recorded, mine)) return 0; // another scheduler was first
       const now = await tx.databaseNow(this.clock);
       let count = 0;
       for (let afterId = '00000000-0000-0000-0000-000000000000'; ;) {
@@ -43,14 +42,13 @@ export class TzdataSyncService {
         afterId = batch[batch.length - 1].id;
       }
       await tx.record(mine);
-      if (count > 0)
-        this.logger.log(
-          `tz data ${recorded ?? 'unrecorded'} → ${mine}: ${count} next run(s) recomputed`,
-        );
+      this.logger.log(`tz data ${recorded ?? 'unrecorded'} → ${mine}: ${count} next run(s) moved`);
       return count;
     });
-    this.synced = true;
-    return moved;
+  }
+
+  private isCurrent(recorded: string | null, mine: string): boolean {
+    return recorded !== null && recorded >= mine;
   }
 
   /** The pending slot at its instant under the current data; null when nothing changes. */

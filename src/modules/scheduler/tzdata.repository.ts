@@ -25,6 +25,12 @@ export interface SlotMove {
 export class TzdataRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** The recorded version, read without waiting: a tick checks it every time. */
+  async recordedVersion(): Promise<string | null> {
+    const [row] = await this.dataSource.query(`SELECT version FROM tzdata_state WHERE id = 1`);
+    return (row?.version as string | undefined) ?? null;
+  }
+
   /** Runs `work` as the only recomputation across all schedulers, with the recorded version. */
   exclusively<T>(work: (tx: TzdataTx, recorded: string | null) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
