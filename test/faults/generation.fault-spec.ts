@@ -22,16 +22,17 @@ describe('generation under worker faults', () => {
   let api: TestApp;
   let orgId: string;
   let editor: TestMember;
-  /** Live workers; a test kills or freezes the one writing, and another is started meanwhile. */
-  let pool: Promise<WorkerProcess>[] = [];
+  /** Started workers not yet killed or frozen; a test takes out the one writing its run. */
+  const ready = new Set<WorkerProcess>();
   const all: WorkerProcess[] = [];
 
-  const startWorker = (): Promise<WorkerProcess> => {
+  const startWorker = (): Promise<void> => {
     const worker = new WorkerProcess();
     all.push(worker);
-    return worker.start(WORKER_ENV).then(() => worker);
+    return worker.start(WORKER_ENV).then(() => void ready.add(worker));
   };
   const runNow = async (format: string) => {
+    await waitFor('a worker to be up', async () => ready.size > 0, 90_000);
     const auth = { Authorization: `Bearer ${tokenFor(editor)}` };
     const schedule = await api
       .http()
@@ -55,20 +56,19 @@ describe('generation under worker faults', () => {
       .expect(202);
     return { scheduleId: schedule.body.id as string, executionId: run.body.id as string };
   };
-  /** The worker process writing the run's file right now, taken out of the pool. */
+  /** The worker process writing the run's file right now; a replacement starts meanwhile. */
   const writer = async (executionId: string): Promise<WorkerProcess> => {
-    const live = await Promise.all(pool);
     const found = await waitFor(
       'a worker to be writing the file',
       async () => {
         const temps = writingNow(orgId, executionId);
-        return live.find((w) => temps.some((temp) => w.hasOpen(temp)));
+        return [...ready].find((w) => temps.some((temp) => w.hasOpen(temp)));
       },
       60_000,
       10,
     );
-    pool = live.filter((w) => w !== found).map((w) => Promise.resolve(w));
-    pool.push(startWorker());
+    ready.delete(found);
+    startWorker().catch(() => undefined);
     return found;
   };
   const completed = (executionId: string) =>
@@ -85,13 +85,12 @@ describe('generation under worker faults', () => {
     );
 
   beforeAll(async () => {
-    pool = [startWorker(), startWorker()];
     api = await createTestApp({ role: 'api' });
     orgId = (await newOrg(api.db)).id;
     editor = newMember(orgId, { roles: ['editor'] });
     await seedOrgData({ orgId, invoices: 60_000, usageEvents: 100, customers: 300 });
-    await Promise.all(pool);
-  }, 120_000);
+    await Promise.all([startWorker(), startWorker()]);
+  }, 150_000);
   afterAll(async () => {
     await Promise.all(all.map((w) => w.kill()));
     await api.close();
