@@ -5,7 +5,7 @@ import { SchedulerProcess } from 'test/utils/scheduler-process';
 import { SlotLedger } from 'test/utils/slot-ledger';
 import { waitFor } from 'test/utils/wait-for';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 const SHIFT_MS = 15_000;
 const QUARTER = SHIFT_MS / 60_000;
@@ -24,14 +24,16 @@ const everyMinute = (timezone: string): ScheduleConfig => ({
 describe('a tz data change under live schedules', () => {
   const ledger = new SlotLedger();
   const scheduler = new SchedulerProcess();
-  const v1: FaultZone[] = [
-    { name: 'Fault/Later', eastMinutes: QUARTER },
-    { name: 'Fault/Earlier', eastMinutes: QUARTER },
-  ];
-  const v2: FaultZone[] = [
-    { name: 'Fault/Later', eastMinutes: 0 },
-    { name: 'Fault/Earlier', eastMinutes: 2 * QUARTER },
-  ];
+  // Four of each, a quarter minute apart: the test takes the pair whose slots come soonest,
+  // instead of waiting up to a minute and a half for a UTC minute.
+  const quarters = [0, 1, 2, 3];
+  const zonesOf = (laterEast: number, earlierEast: number): FaultZone[] =>
+    quarters.flatMap((q) => [
+      { name: `Fault/Later${q}`, eastMinutes: (q + laterEast) * QUARTER },
+      { name: `Fault/Earlier${q}`, eastMinutes: (q + earlierEast) * QUARTER },
+    ]);
+  const v1 = zonesOf(1, 1);
+  const v2 = zonesOf(0, 2);
 
   beforeAll(() => ledger.createOrg());
   afterAll(async () => {
@@ -44,10 +46,13 @@ describe('a tz data change under live schedules', () => {
     // The schedules as an API process still on the old data computed them.
     addZones(v1);
     const now = (await ledger.databaseNow()).getTime();
-    const later = everyMinute('Fault/Later');
-    const earlier = everyMinute('Fault/Earlier');
-    const [laterSlot] = nextRuns(later, new Date(now + 10_000), 1);
-    const [earlierSlot] = nextRuns(earlier, new Date(now + 25_000), 1);
+    const soonest = (prefix: string, after: Date) =>
+      quarters
+        .map((q) => everyMinute(`${prefix}${q}`))
+        .map((config) => ({ config, slot: nextRuns(config, after, 1)[0] }))
+        .reduce((best, c) => (c.slot.at < best.slot.at ? c : best));
+    const { config: later, slot: laterSlot } = soonest('Fault/Later', new Date(now + 10_000));
+    const { config: earlier, slot: earlierSlot } = soonest('Fault/Earlier', new Date(now + 25_000));
     const [laterId] = await ledger.addSchedules(later, new Date(laterSlot.at.getTime() - 1), 1);
     const [earlierId] = await ledger.addSchedules(
       earlier,
@@ -70,7 +75,8 @@ describe('a tz data change under live schedules', () => {
           (next.get(laterId)?.at ?? 0) > newLater && (next.get(earlierId)?.at ?? 0) > newEarlier
         );
       },
-      60_000,
+      // Both new instants are at most 40 s away; room for a few ticks on a loaded host.
+      Math.max(newLater.getTime(), newEarlier.getTime()) - now + 45_000,
     );
 
     const rows = await ledger.executions();
