@@ -46,6 +46,13 @@ export type RunNoteCode = (typeof RUN_NOTE_CODES)[number];
 export const EXECUTION_TRIGGERS = ['schedule', 'manual'] as const;
 export type ExecutionTrigger = (typeof EXECUTION_TRIGGERS)[number];
 
+/**
+ * What a slot does while its schedule's previous scheduled run is still pending or running:
+ * `queue` runs it after (every slot runs), `coalesce` skips it (audited `schedule.slot_coalesced`).
+ */
+export const OVERLAP_POLICIES = ['coalesce', 'queue'] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+
 export const EXECUTION_STATUSES = ['pending', 'running', 'completed', 'failed'] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 

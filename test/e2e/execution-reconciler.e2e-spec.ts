@@ -36,10 +36,10 @@ describe('execution reconciler', () => {
        RETURNING id`,
       [orgId],
     );
-    // Committed a minute ago, its enqueue lost (Redis down, or the process died in between).
+    // Dispatched a minute ago, its enqueue lost (Redis down, or the process died in between).
     const [execution] = await t.db.query(
-      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for, status, created_at)
-       VALUES ($1, $2, 'schedule', now(), 'pending', now() - interval '1 minute') RETURNING id`,
+      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for, status, created_at, dispatched_at)
+       VALUES ($1, $2, 'schedule', now(), 'pending', now() - interval '1 minute', now() - interval '1 minute') RETURNING id`,
       [orgId, schedule.id],
     );
     expect(await queue.getJob(execution.id)).toBeNull();

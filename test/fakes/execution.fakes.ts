@@ -76,6 +76,7 @@ export class FakeExecutionStore {
     const remaining = row.leased_until ? row.leased_until.getTime() - Date.now() : 0;
     if (remaining > 0) return { result: 'busy', retryInMs: remaining };
     const previousLeaseId = row.lease_id;
+    const tookOver = row.status === 'running' && row.leased_until !== null;
     row.retry_count =
       row.status === 'running'
         ? Math.max(row.retry_count + 1, attempt - 1)
@@ -84,7 +85,7 @@ export class FakeExecutionStore {
     row.started_at ??= new Date();
     row.lease_id = leaseId;
     row.leased_until = new Date(Date.now() + leaseMs);
-    return { result: 'taken', execution: { ...row }, previousLeaseId };
+    return { result: 'taken', execution: { ...row }, previousLeaseId, tookOver };
   }
 
   async renew(orgId: string, id: string, leaseId: string, leaseMs: number): Promise<boolean> {

@@ -19,6 +19,7 @@ import type { ExecutionEventsService } from 'src/modules/executions/execution-ev
 import { ExecutionOutcomes } from 'src/modules/executions/execution-outcomes.service';
 import type { ExecutionStateRepository } from 'src/modules/executions/execution-state.repository';
 import { ReportGenerationService } from 'src/modules/executions/generation/report-generation.service';
+import { OperationCounters } from 'src/modules/metrics/operation-counters';
 
 export const FIRST: JobAttempt = { number: 1, max: 3 };
 export const LAST: JobAttempt = { number: 3, max: 3 };
@@ -46,6 +47,7 @@ export function setupGeneration(
   const state = store as unknown as ExecutionStateRepository;
   const events = live as unknown as ExecutionEventsService;
   const outcomes = new ExecutionOutcomes(state, bus as unknown as DomainEventBus, events);
+  const counters = new OperationCounters();
   const service = new ReportGenerationService(
     state,
     outcomes,
@@ -55,6 +57,7 @@ export function setupGeneration(
     events,
     fakeConfig(limits, queue),
     storage as unknown as StorageDriver,
+    counters,
   );
   /** A pending run of a fresh schedule. */
   const pendingRun = (
@@ -80,5 +83,6 @@ export function setupGeneration(
     access,
     pendingRun,
     expireLease,
+    counters,
   };
 }

@@ -15,6 +15,7 @@ const CONSTRAINT_LISTS: Record<string, readonly string[]> = {
   outbox_events_type_check: vocabulary.DOMAIN_EVENT_TYPES,
   invoices_status_check: vocabulary.INVOICE_STATUSES,
   payments_method_check: vocabulary.PAYMENT_METHODS,
+  organizations_overlap_policy_check: vocabulary.OVERLAP_POLICIES,
 };
 
 describe('the vocabulary and the database', () => {

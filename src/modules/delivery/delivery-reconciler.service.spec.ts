@@ -4,6 +4,7 @@ import { FakeClock } from 'test/utils/fake-clock';
 import type { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryReconcilerService } from './delivery-reconciler.service';
 import type { NoticesRepository } from './notices/notices.repository';
+import { OperationCounters } from 'src/modules/metrics/operation-counters';
 
 type Row = { id: string; organization_id: string };
 
@@ -39,6 +40,7 @@ function setup() {
     { findStalePending: page(notices) } as unknown as NoticesRepository,
     queue as unknown as DeliveryQueue,
     new FakeClock(new Date('2026-12-07T14:00:00Z')),
+    new OperationCounters(),
   );
   const row = (id = randomUUID()) => ({ id, organization_id: 'org' });
   return { reconciler, deliveries, notices, jobs, unreachable, enqueued, row };

@@ -6,6 +6,7 @@ import { DeliveryQueue } from 'src/queue/delivery-queue';
 import { nextCursor, scanForOrphans } from 'src/queue/orphan-scan';
 import { DeliveriesRepository } from './deliveries.repository';
 import { NoticesRepository } from './notices/notices.repository';
+import { OperationCounters } from 'src/modules/metrics/operation-counters';
 
 const GRACE_MS = 15_000;
 const BATCH = 500;
@@ -37,6 +38,7 @@ export class DeliveryReconcilerService {
     private readonly notices: NoticesRepository,
     private readonly queue: DeliveryQueue,
     private readonly clock: Clock,
+    private readonly counters: OperationCounters,
   ) {}
 
   /** The last delivery and notice ids a pass looked at; the next pass starts after them. */
@@ -77,6 +79,7 @@ export class DeliveryReconcilerService {
     const refs = scan.orphans.map((r) => ({ id: r.id, orgId: r.organization_id }));
     // Not taken: the cursor stays, so the next pass looks at these rows again.
     if (refs.length > 0 && !(await enqueue(refs))) return 0;
+    this.counters.countReconciled(kind, 'requeued', refs.length);
     this.cursors[kind] = nextCursor(this.cursors[kind], rows, scan.scanned, BATCH);
     return refs.length;
   }

@@ -25,7 +25,13 @@ export interface CompletedRun {
 }
 
 export type StartResult =
-  | { result: 'taken'; execution: ReportExecution; previousLeaseId: string | null }
+  | {
+      result: 'taken';
+      execution: ReportExecution;
+      previousLeaseId: string | null;
+      /** The run was running under a lease that ran out: its attempt died or stopped renewing. */
+      tookOver: boolean;
+    }
   | { result: 'busy'; retryInMs: number }
   | { result: 'finished' };
 
@@ -55,7 +61,7 @@ export class ExecutionStateRepository {
     attempt: number,
     leaseMs: number,
   ): Promise<StartResult> {
-    const rows: (ReportExecution & { previous_lease_id: string | null })[][] =
+    const rows: (ReportExecution & { previous_lease_id: string | null; took_over: boolean })[][] =
       await this.dataSource.query(
         `UPDATE report_executions e
             SET status = 'running', started_at = COALESCE(e.started_at, now()), lease_id = $3,
@@ -64,11 +70,12 @@ export class ExecutionStateRepository {
                 retry_count = CASE WHEN e.status = 'running' THEN GREATEST(e.retry_count + 1, $4)
                                    ELSE GREATEST(e.retry_count, $4) END,
                 updated_at = now()
-           FROM (SELECT id, lease_id FROM report_executions
+           FROM (SELECT id, lease_id, status, leased_until FROM report_executions
                   WHERE id = $1 AND organization_id = $2 FOR UPDATE) previous
           WHERE e.id = previous.id AND e.status IN ('pending', 'running')
             AND (e.leased_until IS NULL OR e.leased_until <= now())
-          RETURNING e.*, previous.lease_id AS previous_lease_id`,
+          RETURNING e.*, previous.lease_id AS previous_lease_id,
+                    (previous.status = 'running' AND previous.leased_until IS NOT NULL) AS took_over`,
         [id, orgId, leaseId, attempt - 1, leaseMs],
       );
     const row = rows[0]?.[0];
@@ -77,6 +84,7 @@ export class ExecutionStateRepository {
         result: 'taken',
         execution: this.dataSource.getRepository(ReportExecution).create(row),
         previousLeaseId: row.previous_lease_id,
+        tookOver: row.took_over,
       };
     }
     const held: { remaining_ms: number }[] = await this.dataSource.query(

@@ -8,6 +8,9 @@ import { RateLimitsModule } from 'src/modules/rate-limits/rate-limits.module';
 import { SchedulesModule } from 'src/modules/schedules/schedules.module';
 import { OutboxModule } from 'src/modules/outbox/outbox.module';
 import { StorageModule } from 'src/modules/storage/storage.module';
+import { MetricsCountersModule } from 'src/modules/metrics/metrics-counters.module';
+import { DispatchRepository } from './dispatch/dispatch.repository';
+import { GenerationDispatcher } from './dispatch/generation-dispatcher.service';
 import { ReportExecution } from './entities/report-execution.entity';
 import { ExecutionEventsService } from './execution-events.service';
 import { ExecutionOutcomes } from './execution-outcomes.service';
@@ -30,6 +33,7 @@ import { ScheduleExecutionsController } from './schedule-executions.controller';
     StorageModule,
     OrganizationsModule,
     OutboxModule,
+    MetricsCountersModule,
   ],
   controllers: [ScheduleExecutionsController, ReportExecutionsController, FilesController],
   providers: [
@@ -40,6 +44,8 @@ import { ScheduleExecutionsController } from './schedule-executions.controller';
     ExecutionEventsService,
     ExecutionStatusStream,
     ExecutionOutcomes,
+    DispatchRepository,
+    GenerationDispatcher,
     Clock,
   ],
   exports: [
@@ -48,6 +54,7 @@ import { ScheduleExecutionsController } from './schedule-executions.controller';
     ExecutionEventsService,
     ExecutionOutcomes,
     ExecutionsService,
+    GenerationDispatcher,
   ],
 })
 export class ExecutionsModule {}

@@ -45,8 +45,10 @@ export class ExecutionsRepository {
     input: NewManualExecution,
   ): Promise<{ execution: ReportExecution; created: boolean }> {
     const inserted: { id: string }[] = await managerOf(this.dataSource).query(
-      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for, status, requested_by, metadata)
-       VALUES ($1, $2, 'manual', $3, 'pending', $4, $5)
+      // Dispatched at creation: run-now does not wait its organization's turn (it is bounded by
+      // run_now_per_hour and one in flight per schedule) but holds one of its slots while it runs.
+      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for, status, requested_by, metadata, dispatched_at)
+       VALUES ($1, $2, 'manual', $3, 'pending', $4, $5, now())
        ON CONFLICT (scheduled_report_id) WHERE "trigger" = 'manual' AND "status" IN ('pending', 'running')
        DO NOTHING
        RETURNING id`,
@@ -139,7 +141,8 @@ export class ExecutionsRepository {
     return this.repo.find({
       select: { id: true, organization_id: true, status: true },
       where: [
-        { status: 'pending', created_at: LessThan(pendingBefore), ...from },
+        // Only dispatched runs should have a job; a waiting one is the dispatcher's.
+        { status: 'pending', dispatched_at: LessThan(pendingBefore), ...from },
         { status: 'running', started_at: LessThan(runningBefore), leased_until: unleased, ...from },
       ],
       order: { id: 'ASC' },

@@ -11,6 +11,7 @@ import {
 import { ErrorCode } from 'src/common/errors/error-codes';
 import { Paginated, paginated } from 'src/common/http/paginated-response.dto';
 import { ExecutionQueue } from 'src/queue/execution-queue';
+import { OperationCounters } from 'src/modules/metrics/operation-counters';
 import { TransactionScope } from 'src/database/transaction-scope';
 import { AuditService } from 'src/modules/audit/audit.service';
 import { ReportTypeRegistry } from 'src/modules/generators/report-types/report-type.registry';
@@ -35,6 +36,7 @@ export class ExecutionsService {
     private readonly audit: AuditService,
     private readonly transactions: TransactionScope,
     private readonly clock: Clock,
+    private readonly counters: OperationCounters,
   ) {}
 
   /**
@@ -98,7 +100,10 @@ export class ExecutionsService {
     }
     const { execution, created } = run;
     // After commit; the row is the outbox, so a lost enqueue is the reconciler's.
-    if (created) await this.queue.enqueue([execution], 'manual');
+    if (created) {
+      this.counters.countDispatched('manual', 1);
+      await this.queue.enqueue([execution], 'manual');
+    }
     return { execution: toReportExecutionDto(execution), created };
   }
 

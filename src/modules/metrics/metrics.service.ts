@@ -9,6 +9,7 @@ import { DELIVERY_QUEUE, GENERATION_QUEUE } from 'src/queue/queue.constants';
 import { registerPipelineMetrics } from './collectors/pipeline.collector';
 import { registerQueueMetrics } from './collectors/queue.collector';
 import { registerWorkMetrics } from './collectors/work.collector';
+import { OperationCounters } from './operation-counters';
 
 /**
  * Prometheus metrics: process defaults plus what an operator runs on — executions and deliveries
@@ -24,8 +25,10 @@ export class MetricsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(GENERATION_QUEUE) generationQueue: Queue,
     @InjectQueue(DELIVERY_QUEUE) deliveryQueue: Queue,
+    counters: OperationCounters,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'scheduled_reports_' });
+    for (const counter of counters.all()) this.registry.registerMetric(counter);
     registerPipelineMetrics(this.registry, dataSource);
     registerWorkMetrics(this.registry, dataSource);
     registerQueueMetrics(this.registry, { generation: generationQueue, delivery: deliveryQueue });

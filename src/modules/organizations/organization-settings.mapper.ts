@@ -10,6 +10,8 @@ export function toOrganizationSettingsDto(org: Organization): OrganizationSettin
     retention_days: org.retention_days,
     history_days: org.history_days,
     audit_retention_days: org.audit_retention_days,
+    max_concurrent_generations: org.max_concurrent_generations,
+    overlap_policy: org.overlap_policy,
     attachment_limit_bytes: org.attachment_limit_bytes,
     link_ttl_hours: org.link_ttl_hours,
     email_budget_per_day: org.email_budget_per_day,

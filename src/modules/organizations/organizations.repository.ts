@@ -19,6 +19,8 @@ export type OrganizationSettings = Pick<
   | 'retention_days'
   | 'history_days'
   | 'audit_retention_days'
+  | 'max_concurrent_generations'
+  | 'overlap_policy'
   | 'attachment_limit_bytes'
   | 'link_ttl_hours'
   | 'email_budget_per_day'

@@ -5,6 +5,7 @@ import type { ExecutionQueue, ExecutionRef } from 'src/queue/execution-queue';
 import { fakeConfig, ORG } from 'test/fakes/execution.fakes';
 import { FakeClock } from 'test/utils/fake-clock';
 import { ExecutionReconcilerService, MAX_REQUEUES } from './execution-reconciler.service';
+import { OperationCounters } from 'src/modules/metrics/operation-counters';
 
 type Candidate = ExecutionRef & { status: 'pending' | 'running'; requeues: number };
 
@@ -55,6 +56,7 @@ function setup() {
     fakeConfig(),
     new FakeClock(new Date('2026-12-07T14:00:00Z')),
     outcomes as unknown as ExecutionOutcomes,
+    new OperationCounters(),
   );
   const add = (status: Candidate['status'], requeues = 0, id = randomUUID()) => {
     const row = { id, organization_id: ORG, status, requeues };

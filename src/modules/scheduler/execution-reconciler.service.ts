@@ -5,6 +5,7 @@ import { Clock } from 'src/common/clock';
 import { AppConfigService } from 'src/config/app-config.service';
 import { ExecutionOutcomes } from 'src/modules/executions/execution-outcomes.service';
 import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
+import { OperationCounters } from 'src/modules/metrics/operation-counters';
 import { ExecutionQueue } from 'src/queue/execution-queue';
 import { nextCursor, scanForOrphans } from 'src/queue/orphan-scan';
 
@@ -38,6 +39,7 @@ export class ExecutionReconcilerService {
     private readonly config: AppConfigService,
     private readonly clock: Clock,
     private readonly outcomes: ExecutionOutcomes,
+    private readonly counters: OperationCounters,
   ) {}
 
   /** The last execution id a pass looked at; the next pass starts after it. */
@@ -76,6 +78,7 @@ export class ExecutionReconcilerService {
     }
     // Not taken: the cursor stays, so the next pass looks at these rows again.
     if (requeue.length > 0 && !(await this.queue.enqueue(requeue, 'scheduled'))) return 0;
+    this.counters.countReconciled('executions', 'requeued', requeue.length);
     this.cursor = nextCursor(this.cursor, candidates, scan.scanned, BATCH);
     return requeue.length;
   }
@@ -91,6 +94,7 @@ export class ExecutionReconcilerService {
     const message = `gave up: the job's worker stopped (crashed or was killed) ${requeues} times while generating this report`;
     // The execution.failed event tells the creator (failure notices subscribe to it).
     if (await this.outcomes.fail(execution, null, message)) {
+      this.counters.countReconciled('executions', 'given_up');
       this.logger.warn(`execution ${execution.id}: ${message}`);
     }
     return true;

@@ -5,10 +5,12 @@ import { AuditModule } from 'src/modules/audit/audit.module';
 import { DeliveryReconcilerService } from 'src/modules/delivery/delivery-reconciler.service';
 import { DeliveryModule } from 'src/modules/delivery/delivery.module';
 import { ExecutionsModule } from 'src/modules/executions/executions.module';
+import { MetricsCountersModule } from 'src/modules/metrics/metrics-counters.module';
 import { OutboxRelayService } from 'src/modules/outbox/outbox-relay.service';
 import { OutboxModule } from 'src/modules/outbox/outbox.module';
 import { StorageModule } from 'src/modules/storage/storage.module';
 import { ExecutionReconcilerService } from './execution-reconciler.service';
+import { GenerationDispatchPass } from './generation-dispatch.pass';
 import { HistoryRetentionService } from './history-retention.service';
 import { RetentionService } from './retention.service';
 import { SchedulerRepository } from './scheduler.repository';
@@ -18,7 +20,8 @@ import { TzdataRepository } from './tzdata.repository';
 import { TzdataSyncService } from './tzdata-sync.service';
 
 /**
- * The background loops (APP_ROLE scheduler or all): the due-schedule tick, the reconcilers that
+ * The background loops (APP_ROLE scheduler or all): the due-schedule tick, the fair-share
+ * generation dispatch, the reconcilers that
  * bring back what the queues or a dead process lost (executions, deliveries, outbox events), file
  * retention, history retention and the sweep of stored files nothing references.
  */
@@ -30,10 +33,12 @@ import { TzdataSyncService } from './tzdata-sync.service';
     DeliveryModule,
     OutboxModule,
     AuditModule,
+    MetricsCountersModule,
   ],
   providers: [
     SchedulerService,
     SchedulerRepository,
+    GenerationDispatchPass,
     ExecutionReconcilerService,
     DeliveryReconcilerService,
     OutboxRelayService,

@@ -3,7 +3,7 @@ import { Cron } from '@nestjs/schedule';
 import { BackgroundPass } from 'src/common/background-pass';
 import { Clock } from 'src/common/clock';
 import { AppConfigService } from 'src/config/app-config.service';
-import { ExecutionQueue } from 'src/queue/execution-queue';
+import { GenerationDispatcher } from 'src/modules/executions/dispatch/generation-dispatcher.service';
 import { planDueSlot } from './plan-due-slot';
 import type { SlotKey } from 'src/modules/schedules/calendar/schedule-config';
 import {
@@ -18,13 +18,16 @@ import { TzdataSyncService } from './tzdata-sync.service';
 export interface TickResult {
   claimed: number;
   created: number;
+  /** Runs the tick's dispatch pass put on the queue (this tick's and earlier waiting ones). */
+  dispatched: number;
   enqueued: boolean;
   batches: number;
 }
 
 /**
  * The due-schedule scanner. Each tick claims due schedules batch by batch, creates one
- * execution per slot, advances next_run_at from the claimed slot, commits, then enqueues.
+ * execution per slot, advances next_run_at from the claimed slot, commits, then runs a dispatch
+ * pass, which puts each organization's runs on the queue as far as its cap allows.
  */
 @Injectable()
 export class SchedulerService implements OnModuleDestroy {
@@ -36,7 +39,7 @@ export class SchedulerService implements OnModuleDestroy {
 
   constructor(
     private readonly repository: SchedulerRepository,
-    private readonly queue: ExecutionQueue,
+    private readonly dispatcher: GenerationDispatcher,
     private readonly config: AppConfigService,
     private readonly clock: Clock,
     private readonly tzdata: TzdataSyncService,
@@ -58,19 +61,27 @@ export class SchedulerService implements OnModuleDestroy {
     const { batchSize } = this.config.values.scheduler;
     // Newer tz data first: the slots it moved are claimed at their new instants.
     await this.tzdata.syncIfChanged();
-    const total: TickResult = { claimed: 0, created: 0, enqueued: true, batches: 0 };
-    // Each batch is enqueued once committed, while the next batch is claimed: Redis and
-    // PostgreSQL work overlap. The rows are the outbox, so a failed enqueue loses nothing.
-    const enqueues: Promise<boolean>[] = [];
+    const total: TickResult = {
+      claimed: 0,
+      created: 0,
+      dispatched: 0,
+      enqueued: true,
+      batches: 0,
+    };
     for (;;) {
       const { claimed, created } = await this.claimBatch(batchSize);
       total.batches += 1;
       total.claimed += claimed;
       total.created += created.length;
-      if (created.length > 0) enqueues.push(this.queue.enqueue(created, 'scheduled'));
       if (claimed < batchSize) break;
     }
-    total.enqueued = (await Promise.all(enqueues)).every(Boolean);
+    // The new runs wait in the database for their organization's turn; the rows are the outbox,
+    // so a failed enqueue loses nothing (the reconciler enqueues dispatched rows Redis lacks).
+    if (total.created > 0) {
+      const dispatch = await this.dispatcher.dispatch();
+      total.dispatched = dispatch.dispatched;
+      total.enqueued = dispatch.enqueued;
+    }
     return total;
   }
 

@@ -57,6 +57,16 @@ import type { RunConfig } from '../run-config';
 })
 @Index('report_executions_pending_idx', ['created_at'], { where: `"status" = 'pending'` })
 @Index('report_executions_file_key_idx', ['file_key'], { where: `"file_key" IS NOT NULL` })
+// The dispatcher's scans: what waits for a slot, what holds one, what a new slot overlaps.
+@Index('report_executions_undispatched_idx', ['organization_id', 'created_at'], {
+  where: `"status" = 'pending' AND "dispatched_at" IS NULL`,
+})
+@Index('report_executions_in_flight_idx', ['organization_id'], {
+  where: `"status" IN ('pending', 'running') AND "dispatched_at" IS NOT NULL`,
+})
+@Index('report_executions_schedule_in_flight_idx', ['scheduled_report_id'], {
+  where: `"trigger" = 'schedule' AND "status" IN ('pending', 'running')`,
+})
 export class ReportExecution {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -110,6 +120,13 @@ export class ReportExecution {
   /** Who asked for a manual run (`sub`), null for the scheduler. */
   @Column('text', { nullable: true })
   requested_by: string | null;
+
+  /**
+   * When the dispatcher gave the run one of its organization's generation slots and put it on
+   * the queue (run-now: at creation). Null while it waits its organization's turn.
+   */
+  @Column('timestamptz', { nullable: true })
+  dispatched_at: Date | null;
 
   @Column('timestamptz', { nullable: true })
   started_at: Date | null;

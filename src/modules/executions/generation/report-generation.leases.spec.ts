@@ -53,7 +53,7 @@ describe('ReportGenerationService leases', () => {
   });
 
   it('takes over a run whose lease expired, and removes the file its attempt may have left', async () => {
-    const { service, store, storage, pendingRun } = setup();
+    const { service, store, storage, pendingRun, counters } = setup();
     const dead = randomUUID();
     const { execution, job } = pendingRun(
       {},
@@ -64,6 +64,20 @@ describe('ReportGenerationService leases', () => {
 
     expect(storage.deleted).toEqual([`org/${ORG}/executions/${execution.id}-${dead}.csv`]);
     expect(store.get(execution.id).file_key).not.toContain(dead);
+    expect(
+      await counters.registry.getSingleMetricAsString('scheduled_reports_lease_takeovers_total'),
+    ).toMatch(/ 1$/m);
+  });
+
+  it('counts no takeover when it starts a pending run', async () => {
+    const { service, pendingRun, counters } = setup();
+    const { job } = pendingRun();
+
+    expect((await service.generate(job, FIRST)).result).toBe('completed');
+
+    expect(
+      await counters.registry.getSingleMetricAsString('scheduled_reports_lease_takeovers_total'),
+    ).toMatch(/ 0$/m);
   });
 
   it('renews its lease while it generates, and stops its work once the lease is lost', async () => {

@@ -17,6 +17,7 @@ import { ExecutionOutcomes } from '../execution-outcomes.service';
 import { ExecutionStateRepository } from '../execution-state.repository';
 import { runConfigOf } from '../run-config';
 import { GenerationLease } from './generation-lease';
+import { OperationCounters } from 'src/modules/metrics/operation-counters';
 
 export type GenerationOutcome =
   | { result: 'completed'; rows: number }
@@ -47,6 +48,7 @@ export class ReportGenerationService {
     private readonly events: ExecutionEventsService,
     private readonly config: AppConfigService,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    private readonly counters: OperationCounters,
   ) {}
 
   /**
@@ -76,6 +78,7 @@ export class ReportGenerationService {
       );
     }
     const { execution, previousLeaseId } = start;
+    if (start.tookOver) this.counters.countTakeover();
     const lease = new GenerationLease(this.state, execution, leaseId, leaseMs, handBack);
     try {
       return await this.run(execution, lease, attempt, previousLeaseId);

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { OVERLAP_POLICIES, OverlapPolicy } from 'src/domain/vocabulary';
 
 /** An organization's settings. Secrets are never part of it. */
 export class OrganizationSettingsDto {
@@ -33,6 +34,23 @@ export class OrganizationSettingsDto {
 
   @ApiProperty({ example: 2555, description: 'Days an audit entry is kept' })
   audit_retention_days: number;
+
+  @ApiProperty({
+    example: 2,
+    minimum: 1,
+    maximum: 100,
+    description:
+      'Scheduled generations of this organization queued or running at once; the rest wait their turn',
+  })
+  max_concurrent_generations: number;
+
+  @ApiProperty({
+    enum: OVERLAP_POLICIES,
+    example: 'queue',
+    description:
+      "A slot whose schedule's previous run is still pending or running: queue runs it after, coalesce skips it",
+  })
+  overlap_policy: OverlapPolicy;
 
   @ApiProperty({ example: 10485760, description: 'Files up to this size are attached to emails' })
   attachment_limit_bytes: number;

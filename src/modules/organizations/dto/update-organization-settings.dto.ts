@@ -4,6 +4,7 @@ import {
   ArrayUnique,
   IsArray,
   IsFQDN,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -13,6 +14,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { Transform } from 'class-transformer';
+import { OVERLAP_POLICIES, OverlapPolicy } from 'src/domain/vocabulary';
 
 /** Partial update of the settings; absent fields keep their value. */
 export class UpdateOrganizationSettingsDto {
@@ -76,6 +78,29 @@ export class UpdateOrganizationSettingsDto {
   @Min(30)
   @Max(3650)
   audit_retention_days?: number;
+
+  @ApiPropertyOptional({
+    example: 2,
+    minimum: 1,
+    maximum: 100,
+    description:
+      'Scheduled generations of this organization queued or running at once; the rest wait their turn',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  max_concurrent_generations?: number;
+
+  @ApiPropertyOptional({
+    enum: OVERLAP_POLICIES,
+    example: 'queue',
+    description:
+      "A slot whose schedule's previous run is still pending or running: queue runs it after, coalesce skips it",
+  })
+  @IsOptional()
+  @IsIn(OVERLAP_POLICIES)
+  overlap_policy?: OverlapPolicy;
 
   @ApiPropertyOptional({ example: 10485760, minimum: 0, maximum: 26214400 })
   @IsOptional()

@@ -1,4 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { sqlIn } from 'src/database/sql-in';
+import { OVERLAP_POLICIES, OverlapPolicy } from 'src/domain/vocabulary';
 
 /** A tenant. Its settings live here as typed columns, with defaults in the schema. */
 @Entity('organizations')
@@ -14,6 +16,11 @@ import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColum
   '"history_days" BETWEEN 7 AND 3650 AND "history_days" >= "retention_days"',
 )
 @Check('organizations_audit_retention_days_check', '"audit_retention_days" BETWEEN 30 AND 3650')
+@Check(
+  'organizations_max_concurrent_generations_check',
+  '"max_concurrent_generations" BETWEEN 1 AND 100',
+)
+@Check('organizations_overlap_policy_check', sqlIn('overlap_policy', OVERLAP_POLICIES))
 export class Organization {
   @PrimaryColumn('uuid')
   id: string;
@@ -43,6 +50,14 @@ export class Organization {
   /** Days an audit entry is kept; separate from the history, usually longer. */
   @Column('integer', { default: 2555 })
   audit_retention_days: number;
+
+  /** Scheduled generations of this organization dispatched (queued or running) at once. */
+  @Column('integer', { default: 2 })
+  max_concurrent_generations: number;
+
+  /** What a slot does while the schedule's previous run is still pending or running. */
+  @Column('text', { default: 'queue' })
+  overlap_policy: OverlapPolicy;
 
   @Column('bigint', {
     default: 10485760,
