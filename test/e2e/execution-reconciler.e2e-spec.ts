@@ -6,6 +6,7 @@ import {
   MAX_REQUEUES,
 } from 'src/modules/scheduler/execution-reconciler.service';
 import { GENERATION_QUEUE } from 'src/queue/queue.constants';
+import { OperationCounters } from 'src/modules/metrics/operation-counters';
 import { newOrg } from 'test/factories';
 import { useManualTicks } from 'test/utils/manual-ticks';
 import { createTestApp, TestApp } from 'test/utils/test-app';
@@ -28,6 +29,16 @@ describe('execution reconciler', () => {
   });
   afterAll(() => t.close());
 
+  /** What /metrics reports for this reconciler and action. */
+  const counted = async (action: string) => {
+    const text = await t.app.get(OperationCounters).registry.metrics();
+    const line = new RegExp(
+      `^scheduled_reports_reconciler_actions_total\\{reconciler="executions",action="${action}"\\} (\\d+)$`,
+      'm',
+    ).exec(text);
+    return line ? Number(line[1]) : 0;
+  };
+
   it('enqueues a pending run whose job never reached Redis, once', async () => {
     const orgId = (await newOrg(t.db)).id;
     const [schedule] = await t.db.query(
@@ -45,6 +56,7 @@ describe('execution reconciler', () => {
     expect(await queue.getJob(execution.id)).toBeNull();
 
     expect(await reconciler.reconcile()).toBe(1);
+    expect(await counted('requeued')).toBe(1);
     const job = await queue.getJob(execution.id);
     expect(job?.data).toEqual({ executionId: execution.id, orgId });
     expect(await job?.getState()).toBe('waiting');
@@ -85,6 +97,7 @@ describe('execution reconciler', () => {
     const final = await state();
     expect(final.status).toBe('failed');
     expect(final.error_message).toMatch(/gave up: the job's worker stopped .* 4 times/);
+    expect(await counted('given_up')).toBe(1);
     const notices = await t.db.query(`SELECT kind FROM notices WHERE subject_id = $1`, [
       execution.id,
     ]);

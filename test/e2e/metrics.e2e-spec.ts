@@ -54,6 +54,13 @@ describe('metrics an operator runs on, computed from the ledger', () => {
        VALUES ($1, $2, 'schedule', now() - interval '2 minutes', 'pending', now() - interval '2 minutes')`,
       [orgId, schedule.id],
     );
+    // A run-now generating: dispatched, so it holds one of the organization's slots.
+    await t.db.query(
+      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for,
+                                      status, started_at, dispatched_at)
+       VALUES ($1, $2, 'manual', now(), 'running', now(), now())`,
+      [orgId, schedule.id],
+    );
     // Two emails accepted 5 and 15 s after their file was ready; one delivery waiting a minute.
     await t.db.query(
       `INSERT INTO report_deliveries (organization_id, report_execution_id, recipient_type,
@@ -131,13 +138,35 @@ describe('metrics an operator runs on, computed from the ledger', () => {
   });
 
   it('per-org in flight, auto-pauses, and the queues as Redis holds them', () => {
-    expect(value(`scheduled_reports_in_flight{organization_id="${orgId}"}`)).toBe(1);
+    expect(value(`scheduled_reports_in_flight{organization_id="${orgId}"}`)).toBe(2);
     expect(value('scheduled_reports_auto_pauses_last_hour')).toBe(1);
     expect(value('scheduled_reports_queue_up{queue="generation"}')).toBe(1);
     expect(value('scheduled_reports_queue_up{queue="delivery"}')).toBe(1);
     expect(samples.has('scheduled_reports_queue_jobs{queue="generation",state="waiting"}')).toBe(
       true,
     );
+  });
+
+  it('fair share per org: generations holding a slot, and runs waiting for one', () => {
+    expect(value(`scheduled_reports_generations_in_flight{organization_id="${orgId}"}`)).toBe(1);
+    expect(value(`scheduled_reports_generations_waiting{organization_id="${orgId}"}`)).toBe(1);
+  });
+
+  it('counts dispatches by trigger, and declares the reconciler and lease-takeover counters', async () => {
+    const editor = newMember(orgId, { roles: ['editor'] });
+    const schedule = (
+      await clientFor(t, editor).post('/api/scheduled-reports', scheduleBody()).expect(201)
+    ).body;
+    const key = 'scheduled_reports_generations_dispatched_total{trigger="manual"}';
+    const before = samples.get(key) ?? 0;
+
+    await clientFor(t, editor).post(`/api/scheduled-reports/${schedule.id}/run`).expect(202);
+
+    const after = (await t.http().get('/metrics').expect(200)).text;
+    expect(parseExposition(after).get(key)).toBe(before + 1);
+    // Counted in the processes that reconcile and generate; declared in every one.
+    expect(after).toContain('# TYPE scheduled_reports_reconciler_actions_total counter');
+    expect(parseExposition(after).get('scheduled_reports_lease_takeovers_total')).toBe(0);
   });
 
   it('every metric the alert rules and the dashboard use is served', () => {
@@ -148,7 +177,12 @@ describe('metrics an operator runs on, computed from the ledger', () => {
         readFileSync(path.join(ops, 'grafana/scheduled-reports.json'), 'utf8'),
       ].flatMap((text) => text.match(/scheduled_reports_[a-z0-9_]+/g) ?? []),
     );
-    const served = new Set([...samples.keys()].map((key) => key.replace(/\{.*$/, '')));
+    // A counter with labels has no sample before its first event, but its type is declared.
+    const declared = [...exposition.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]);
+    const served = new Set([
+      ...[...samples.keys()].map((key) => key.replace(/\{.*$/, '')),
+      ...declared,
+    ]);
     expect([...used].filter((name) => !served.has(name))).toEqual([]);
   });
 });

@@ -55,6 +55,8 @@ import { ScheduleExecutionsController } from './schedule-executions.controller';
     ExecutionOutcomes,
     ExecutionsService,
     GenerationDispatcher,
+    // The generation worker and the reconcilers count through it.
+    MetricsCountersModule,
   ],
 })
 export class ExecutionsModule {}

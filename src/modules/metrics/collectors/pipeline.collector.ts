@@ -71,6 +71,34 @@ export function registerPipelineMetrics(registry: Registry, db: DataSource): voi
   );
   gaugeFrom(
     registry,
+    'scheduled_reports_generations_in_flight',
+    "Generations holding one of their organization's max_concurrent_generations slots (queued or running), per organization (the 20 busiest)",
+    ['organization_id'],
+    async () => {
+      const rows: { organization_id: string; n: number }[] = await db.query(
+        `SELECT organization_id, count(*)::int AS n FROM report_executions
+          WHERE status IN ('pending', 'running') AND dispatched_at IS NOT NULL
+          GROUP BY organization_id ORDER BY n DESC LIMIT 20`,
+      );
+      return rows.map((r) => [{ organization_id: r.organization_id }, r.n]);
+    },
+  );
+  gaugeFrom(
+    registry,
+    'scheduled_reports_generations_waiting',
+    'Runs waiting for a generation slot of their organization (not yet queued), per organization (the 20 busiest)',
+    ['organization_id'],
+    async () => {
+      const rows: { organization_id: string; n: number }[] = await db.query(
+        `SELECT organization_id, count(*)::int AS n FROM report_executions
+          WHERE status = 'pending' AND dispatched_at IS NULL
+          GROUP BY organization_id ORDER BY n DESC LIMIT 20`,
+      );
+      return rows.map((r) => [{ organization_id: r.organization_id }, r.n]);
+    },
+  );
+  gaugeFrom(
+    registry,
     'scheduled_reports_auto_pauses_last_hour',
     'Schedules the service paused by itself in the last hour (repeated failures, revoked access)',
     [],
