@@ -49,6 +49,8 @@ describe('admin: settings and audit logs', () => {
       retention_days: 90,
       history_days: 400,
       audit_retention_days: 2555,
+      max_concurrent_generations: 2,
+      overlap_policy: 'queue',
       attachment_limit_bytes: 10485760,
       link_ttl_hours: 72,
       email_budget_per_day: 10000,
@@ -87,6 +89,9 @@ describe('admin: settings and audit logs', () => {
     [{ slack_bot_token_encrypted: 'x' }, /should not exist/],
     [{ link_ttl_hours: 10000 }, /link_ttl_hours/],
     [{ history_days: 3 }, /history_days/],
+    [{ max_concurrent_generations: 0 }, /max_concurrent_generations/],
+    [{ max_concurrent_generations: 101 }, /max_concurrent_generations/],
+    [{ overlap_policy: 'skip' }, /overlap_policy/],
     [{ retention_days: 500 }, /history_days \(400\) must be at least retention_days \(500\)/],
   ])('rejects %j and changes nothing', async (body, pattern) => {
     const before = await call(admin).get('/api/admin/settings');

@@ -107,6 +107,55 @@ export class SchedulerTx {
     );
   }
 
+  /**
+   * Of these schedules, the ones whose organization coalesces overlapping slots and whose
+   * previous scheduled run is still pending or running, with that run.
+   */
+  async findOverlapping(
+    scheduleIds: string[],
+  ): Promise<{ schedule_id: string; execution_id: string; status: string }[]> {
+    if (scheduleIds.length === 0) return [];
+    return this.manager.query(
+      `SELECT DISTINCT ON (e.scheduled_report_id)
+              e.scheduled_report_id AS schedule_id, e.id AS execution_id, e.status
+         FROM report_executions e
+         JOIN organizations o ON o.id = e.organization_id
+        WHERE e.scheduled_report_id = ANY($1::uuid[]) AND e.trigger = 'schedule'
+          AND e.status IN ('pending', 'running') AND o.overlap_policy = 'coalesce'
+        ORDER BY e.scheduled_report_id, e.created_at`,
+      [scheduleIds],
+    );
+  }
+
+  /** Slots coalesced into a run still in flight: one audit entry each. */
+  async recordCoalesced(
+    entries: {
+      orgId: string;
+      scheduleId: string;
+      slot: Date;
+      executionId: string;
+      status: string;
+    }[],
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    await this.manager.query(
+      `INSERT INTO audit_logs (organization_id, actor, action, resource_type, resource_id, details)
+       SELECT org, 'system', 'schedule.slot_coalesced', 'scheduled_report', schedule, details
+         FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[]) AS u(org, schedule, details)`,
+      [
+        entries.map((e) => e.orgId),
+        entries.map((e) => e.scheduleId),
+        entries.map((e) =>
+          JSON.stringify({
+            reason: `the previous run is still ${e.status}; overlap_policy is coalesce`,
+            slot: e.slot.toISOString(),
+            in_flight_execution_id: e.executionId,
+          }),
+        ),
+      ],
+    );
+  }
+
   async advance(advances: ScheduleAdvance[]): Promise<void> {
     if (advances.length === 0) return;
     await this.manager.query(

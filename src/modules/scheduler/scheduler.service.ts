@@ -127,7 +127,29 @@ export class SchedulerService implements OnModuleDestroy {
           lastRunAt: plan.run,
         });
       }
-      const created = await tx.insertExecutions(slots);
+      // A slot whose previous run is still in flight is skipped where the org coalesces.
+      const overlapping = new Map(
+        (await tx.findOverlapping(slots.map((s) => s.scheduleId))).map((o) => [o.schedule_id, o]),
+      );
+      const coalesced = slots.filter((s) => overlapping.has(s.scheduleId));
+      for (const advance of advances) {
+        if (overlapping.has(advance.scheduleId)) advance.lastRunAt = null;
+      }
+      const created = await tx.insertExecutions(
+        slots.filter((s) => !overlapping.has(s.scheduleId)),
+      );
+      await tx.recordCoalesced(
+        coalesced.map((s) => {
+          const running = overlapping.get(s.scheduleId)!;
+          return {
+            orgId: s.orgId,
+            scheduleId: s.scheduleId,
+            slot: s.scheduledFor,
+            executionId: running.execution_id,
+            status: running.status,
+          };
+        }),
+      );
       await tx.advance(advances);
       await tx.recordSkipped(skipped);
       return { claimed: due.length, created };
