@@ -66,6 +66,10 @@ describe('Redis outages', () => {
     registry.deleteInterval('execution-reconciler');
     registry.deleteInterval('delivery-reconciler');
     orgId = (await newOrg(t.db)).id;
+    // Every run of this test goes on the queue at its tick: it counts jobs Redis lost, not turns.
+    await t.db.query(`UPDATE organizations SET max_concurrent_generations = 10 WHERE id = $1`, [
+      orgId,
+    ]);
     await t.db.query(
       `INSERT INTO members (organization_id, user_id, email, name, roles, permissions)
        VALUES ($1, 'someone', 'someone@acme.example', 'Someone', '{editor}', '{billing:read}')`,
