@@ -77,15 +77,18 @@ describe('DispatchRepository', () => {
     expect(await repository.claimForOrg(orgId, 100)).toHaveLength(1);
   });
 
-  it('lists the organizations with waiting runs', async () => {
+  it('lists the organizations with waiting runs and a free slot', async () => {
     const waiting = await orgWithWaitingRuns(2, 1);
     const none = await orgWithWaitingRuns(2, 1);
     await repository.claimForOrg(none, 100);
+    const full = await orgWithWaitingRuns(1, 2);
+    await repository.claimForOrg(full, 100);
 
     const orgs = await repository.findWaitingOrgs(10_000);
 
     expect(orgs).toContain(waiting);
     expect(orgs).not.toContain(none);
+    expect(orgs).not.toContain(full);
     expect([...orgs].sort()).toEqual(orgs);
   });
 });

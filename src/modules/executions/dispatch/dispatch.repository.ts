@@ -18,7 +18,10 @@ export interface DispatchedExecution {
 export class DispatchRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Organizations with runs waiting for a slot, by id (the dispatcher rotates through them). */
+  /**
+   * Organizations with runs waiting and a slot free, by id (the dispatcher rotates through
+   * them).
+   */
   async findWaitingOrgs(limit: number): Promise<string[]> {
     // A loose index scan over the waiting-runs index: one probe per organization, not per row.
     const rows: { organization_id: string }[] = await this.dataSource.query(
@@ -32,7 +35,14 @@ export class DispatchRepository {
                     AND e.organization_id > orgs.organization_id
                   ORDER BY e.organization_id LIMIT 1)
            FROM orgs WHERE orgs.organization_id IS NOT NULL)
-       SELECT organization_id FROM orgs WHERE organization_id IS NOT NULL LIMIT $1`,
+       -- Only those with a free slot: an organization at its cap costs no claim transaction.
+       SELECT w.organization_id
+         FROM orgs w JOIN organizations o ON o.id = w.organization_id
+        WHERE (SELECT count(*) FROM report_executions f
+                WHERE f.organization_id = w.organization_id AND f.status IN ('pending', 'running')
+                  AND f.dispatched_at IS NOT NULL) < o.max_concurrent_generations
+        ORDER BY w.organization_id
+        LIMIT $1`,
       [limit],
     );
     return rows.map((r) => r.organization_id);

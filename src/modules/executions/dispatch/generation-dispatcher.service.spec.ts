@@ -46,7 +46,8 @@ class FakeDispatchRepository {
 
   async findWaitingOrgs(limit: number): Promise<string[]> {
     const orgs = new Set(this.waiting().map((r) => r.organization_id));
-    return [...orgs].sort().slice(0, limit);
+    const free = [...orgs].filter((org) => this.inFlight(org) < (this.caps.get(org) ?? 2));
+    return free.sort().slice(0, limit);
   }
 
   async claimForOrg(orgId: string, limit: number): Promise<DispatchedExecution[]> {
