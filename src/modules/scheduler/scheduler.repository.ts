@@ -108,22 +108,32 @@ export class SchedulerTx {
   }
 
   /**
-   * Of these schedules, the ones whose organization coalesces overlapping slots and whose
-   * previous scheduled run is still pending or running, with that run.
+   * Of these slots, the ones whose organization coalesces overlapping slots and whose
+   * schedule's previous scheduled run (another slot's) is still pending or running, with it.
    */
   async findOverlapping(
-    scheduleIds: string[],
+    slots: SlotToRun[],
   ): Promise<{ schedule_id: string; execution_id: string; status: string }[]> {
-    if (scheduleIds.length === 0) return [];
+    if (slots.length === 0) return [];
     return this.manager.query(
       `SELECT DISTINCT ON (e.scheduled_report_id)
               e.scheduled_report_id AS schedule_id, e.id AS execution_id, e.status
-         FROM report_executions e
-         JOIN organizations o ON o.id = e.organization_id
-        WHERE e.scheduled_report_id = ANY($1::uuid[]) AND e.trigger = 'schedule'
-          AND e.status IN ('pending', 'running') AND o.overlap_policy = 'coalesce'
+         FROM unnest($1::uuid[], $2::text[], $3::smallint[], $4::text[])
+              AS u(schedule, slot_local, slot_fold, zone)
+         JOIN report_executions e
+           ON e.scheduled_report_id = u.schedule AND e.trigger = 'schedule'
+          AND e.status IN ('pending', 'running')
+          -- A repeated claim of the same slot is not an overlap (its insert is a no-op).
+          AND (e.slot_local, e.slot_fold, e.slot_zone)
+              IS DISTINCT FROM (u.slot_local, u.slot_fold, u.zone)
+         JOIN organizations o ON o.id = e.organization_id AND o.overlap_policy = 'coalesce'
         ORDER BY e.scheduled_report_id, e.created_at`,
-      [scheduleIds],
+      [
+        slots.map((s) => s.scheduleId),
+        slots.map((s) => s.key.local),
+        slots.map((s) => s.key.fold),
+        slots.map((s) => s.zone),
+      ],
     );
   }
 

@@ -128,9 +128,7 @@ export class SchedulerService implements OnModuleDestroy {
         });
       }
       // A slot whose previous run is still in flight is skipped where the org coalesces.
-      const overlapping = new Map(
-        (await tx.findOverlapping(slots.map((s) => s.scheduleId))).map((o) => [o.schedule_id, o]),
-      );
+      const overlapping = new Map((await tx.findOverlapping(slots)).map((o) => [o.schedule_id, o]));
       const coalesced = slots.filter((s) => overlapping.has(s.scheduleId));
       for (const advance of advances) {
         if (overlapping.has(advance.scheduleId)) advance.lastRunAt = null;
