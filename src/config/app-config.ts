@@ -67,7 +67,14 @@ export interface AppConfig {
     driver: 'local' | 's3';
     /** Root folder of the local driver. */
     dir: string;
-    s3: { bucket?: string; region?: string; endpoint?: string; forcePathStyle: boolean };
+    s3: {
+      bucket?: string;
+      region?: string;
+      endpoint?: string;
+      forcePathStyle: boolean;
+      /** Multipart upload part size; AWS S3 needs at least 5 MiB, test servers take less. */
+      partSizeBytes?: number;
+    };
     /** 32-byte master key: report files are encrypted at rest when set. */
     encryptionKey?: Buffer;
   };
