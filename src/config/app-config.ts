@@ -72,7 +72,7 @@ export interface AppConfig {
       region?: string;
       endpoint?: string;
       forcePathStyle: boolean;
-      /** Multipart upload part size; AWS S3 needs at least 5 MiB, test servers take less. */
+      /** Multipart upload part size: 5 MiB (the S3 minimum) to 5 GiB. */
       partSizeBytes?: number;
     };
     /** 32-byte master key: report files are encrypted at rest when set. */
