@@ -88,18 +88,21 @@ describe('generation when S3 goes down mid-upload', () => {
     editor = newMember(orgId, { roles: ['editor'] });
     // A CSV of these rows is a few MiB more than one 5 MiB part: a multipart upload of two.
     await seedOrgData({ orgId, invoices: 100_000, usageEvents: 10, customers: 100 });
-    await worker.start({
-      STORAGE_DRIVER: 's3',
-      S3_BUCKET: BUCKET,
-      S3_ENDPOINT: `http://127.0.0.1:${port}`,
-      S3_REGION: 'us-east-1',
-      S3_FORCE_PATH_STYLE: 'true',
-      S3_PART_SIZE_BYTES: String(5 * 1024 * 1024),
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-      GENERATION_CONCURRENCY: '1',
-      JOB_BACKOFF_MS: '2000',
-    });
+    await worker.start(
+      {
+        STORAGE_DRIVER: 's3',
+        S3_BUCKET: BUCKET,
+        S3_ENDPOINT: `http://127.0.0.1:${port}`,
+        S3_REGION: 'us-east-1',
+        S3_FORCE_PATH_STYLE: 'true',
+        S3_PART_SIZE_BYTES: String(5 * 1024 * 1024),
+        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        GENERATION_CONCURRENCY: '1',
+        JOB_BACKOFF_MS: '2000',
+      },
+      150_000,
+    );
   }, 180_000);
   afterAll(async () => {
     await worker.kill();
