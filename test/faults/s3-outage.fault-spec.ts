@@ -86,7 +86,7 @@ describe('generation when S3 goes down mid-upload', () => {
     api = await createTestApp({ role: 'api' });
     orgId = (await newOrg(api.db)).id;
     editor = newMember(orgId, { roles: ['editor'] });
-    // A CSV of these rows is a few MiB more than one 5 MiB part: a multipart upload of two.
+    // A CSV of these rows is more than one 5 MiB part: a multipart upload.
     await seedOrgData({ orgId, invoices: 100_000, usageEvents: 10, customers: 100 });
     await worker.start(
       {
@@ -103,7 +103,7 @@ describe('generation when S3 goes down mid-upload', () => {
       },
       150_000,
     );
-  }, 180_000);
+  }, 240_000);
   afterAll(async () => {
     await worker.kill();
     await api?.close();
