@@ -67,7 +67,14 @@ export interface AppConfig {
     driver: 'local' | 's3';
     /** Root folder of the local driver. */
     dir: string;
-    s3: { bucket?: string; region?: string; endpoint?: string; forcePathStyle: boolean };
+    s3: {
+      bucket?: string;
+      region?: string;
+      endpoint?: string;
+      forcePathStyle: boolean;
+      /** Multipart upload part size: 5 MiB (the S3 minimum) to 5 GiB. */
+      partSizeBytes?: number;
+    };
     /** 32-byte master key: report files are encrypted at rest when set. */
     encryptionKey?: Buffer;
   };

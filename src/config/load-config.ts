@@ -178,6 +178,12 @@ function readStorage(read: EnvReader): AppConfig['storage'] {
       region: read.optional('S3_REGION'),
       endpoint,
       forcePathStyle: read.boolean('S3_FORCE_PATH_STYLE', false),
+      partSizeBytes: read.integer(
+        'S3_PART_SIZE_BYTES',
+        8 * 1024 * 1024,
+        5 * 1024 * 1024,
+        5 * 1024 ** 3,
+      ),
     },
     encryptionKey: read.base64Key('STORAGE_ENCRYPTION_KEY', 32),
   };

@@ -591,6 +591,7 @@ export class FakeNoticesRepository extends Breakable {
       scheduled_report_id: randomUUID(),
       status: 'pending',
       attempts: 0,
+      lost_attempts: 0,
       sent_at: null,
       error_message: null,
       details: {},
@@ -630,6 +631,7 @@ export class FakeNoticesRepository extends Breakable {
     if (!row || (row.leased_until && row.leased_until.getTime() >= Date.now())) return null;
     Object.assign(row, {
       attempts: row.attempts + 1,
+      lost_attempts: row.lost_attempts + (row.lease_id ? 1 : 0),
       lease_id: leaseId,
       leased_until: new Date(Date.now() + leaseMs),
     });

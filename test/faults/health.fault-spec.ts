@@ -45,10 +45,11 @@ describe('health and metrics of every role under outages', () => {
       roles.map(async (role) => {
         const child = new WorkerProcess();
         processes.set(role, child);
-        await child.start({ APP_ROLE: role, DATABASE_URL: pg.url });
+        // Three processes compile and boot at once: on a loaded host that is minutes, not seconds.
+        await child.start({ APP_ROLE: role, DATABASE_URL: pg.url }, 240_000);
       }),
     );
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     startRedis();
     await Promise.all([...processes.values()].map((p) => p.kill()));

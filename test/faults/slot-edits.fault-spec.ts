@@ -3,6 +3,7 @@ import type { Queue } from 'bull';
 import { GENERATION_QUEUE } from 'src/queue/queue.constants';
 import { SchedulerService } from 'src/modules/scheduler/scheduler.service';
 import { newMember, newOrg, scheduleBody, TestMember } from 'test/factories';
+import { settledDeliveries } from 'test/utils/deliveries';
 import { FakeClock } from 'test/utils/fake-clock';
 import { clientFor } from 'test/utils/http-client';
 import { useManualTicks } from 'test/utils/manual-ticks';
@@ -85,7 +86,13 @@ describe('editing a schedule around its due slot', () => {
     expect(schedule.next_run_at).toEqual(new Date('2027-02-01T10:00:00Z'));
 
     // Changed after the claim: the next run's business, not this one's.
-    await as.patch(`/api/scheduled-reports/${id}`, { output_format: 'xlsx' }).expect(200);
+    await as
+      .patch(`/api/scheduled-reports/${id}`, {
+        output_format: 'xlsx',
+        name: 'Renamed after the claim',
+        recipients: [{ type: 'email', value: 'added-after-claim@acme.example' }],
+      })
+      .expect(200);
     expect((await executionsOf(id))[0].status).toBe('pending');
     await generation.resume(true);
     const [done] = await waitFor('the claimed run to finish', async () => {
@@ -93,5 +100,12 @@ describe('editing a schedule around its due slot', () => {
       return rows[0]?.status === 'completed' && rows;
     });
     expect(done.file_key).toMatch(/\.csv$/);
+    // Delivered as claimed too: to the recipients of the claim, under the name of the claim.
+    const deliveries = await settledDeliveries(t, done.id);
+    expect(deliveries.map((d) => [d.recipient_value, d.status])).toEqual([
+      ['finance@acme.example', 'sent'],
+    ]);
+    const [mail] = await inbox.waitForMessagesTo('finance@acme.example', 1);
+    expect(mail.parsed.subject).toContain('Renamed before the claim');
   });
 });

@@ -13,7 +13,11 @@ export class WorkerProcess {
   /** Where it serves /health and /metrics (a free port unless `env` sets PORT). */
   port = 0;
 
-  async start(env: Record<string, string> = {}): Promise<void> {
+  /**
+   * Resolves once the process says it started. `timeoutMs` bounds that wait: ts-node compiles
+   * the app on each start, which on a loaded CI host (several starting at once) takes minutes.
+   */
+  async start(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<void> {
     const role = env.APP_ROLE ?? 'worker';
     this.port = env.PORT ? Number(env.PORT) : await freePort();
     const child = spawn(
@@ -33,8 +37,8 @@ export class WorkerProcess {
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`${role} did not start:\n${this.output}`)),
-        60_000,
+        () => reject(new Error(`${role} did not start within ${timeoutMs} ms:\n${this.output}`)),
+        timeoutMs,
       );
       const check = setInterval(() => {
         // `role api: API on …` for the API, `role <role> started …` for the others.

@@ -6,6 +6,7 @@ import { ReportExecution } from 'src/modules/executions/entities/report-executio
 import { contentTypeOf, downloadFileName } from 'src/modules/executions/execution-file-name';
 import { DownloadLinkSigner } from 'src/modules/executions/links/download-link.signer';
 import { toReportExecutionDto } from 'src/modules/executions/report-execution.mapper';
+import { runConfigOf } from 'src/modules/executions/run-config';
 import { Organization } from 'src/modules/organizations/entities/organization.entity';
 import { OrganizationSecretsService } from 'src/modules/organizations/organization-secrets.service';
 import type { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
@@ -52,7 +53,9 @@ export class DeliveryContextFactory {
     const token = this.links.sign({ executionId: execution.id, orgId: org.id, expiresAt });
     const base = this.config.values.publicBaseUrl;
     const fileKey = execution.file_key as string;
-    const timezone = schedule.schedule_config.timezone;
+    // The message describes the run as claimed (its name, zone, format), not a later edit.
+    const run = runConfigOf(execution, schedule);
+    const timezone = run.timezone;
     const type = delivery.recipient_type;
     const metadata = execution.metadata as Record<string, unknown>;
     return {
@@ -75,9 +78,9 @@ export class DeliveryContextFactory {
       },
       schedule: {
         id: schedule.id,
-        name: schedule.name,
-        reportType: schedule.report_type,
-        outputFormat: schedule.output_format,
+        name: run.name,
+        reportType: run.report_type,
+        outputFormat: run.output_format,
         timezone,
         createdBy: schedule.created_by,
       },
@@ -89,7 +92,7 @@ export class DeliveryContextFactory {
         dataAsOf: new Date(String(metadata.data_as_of ?? execution.completed_at?.toISOString())),
         rowsGenerated: Number(metadata.rows_generated ?? 0),
         fileSize: Number(execution.file_size ?? 0),
-        fileName: downloadFileName(schedule.name, execution.scheduled_for, timezone, fileKey),
+        fileName: downloadFileName(run.name, execution.scheduled_for, timezone, fileKey),
         contentType: contentTypeOf(fileKey),
         period: periodOf(metadata),
         resource: { ...toReportExecutionDto(execution) },

@@ -5,6 +5,8 @@ import type {
   Recipient,
   ScheduledReport,
 } from 'src/modules/schedules/entities/scheduled-report.entity';
+import type { ExecutionsRepository } from 'src/modules/executions/executions.repository';
+import type { RunConfig } from 'src/modules/executions/run-config';
 import type { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
 import type { DeliveryQueue } from 'src/queue/delivery-queue';
 import {
@@ -36,6 +38,7 @@ function setup() {
   const bus = new FakeSubscriberBus();
   const service = new DeliveryFanOutService(
     deliveries as unknown as DeliveriesRepository,
+    executions as unknown as ExecutionsRepository,
     schedules as unknown as SchedulesRepository,
     queue as unknown as DeliveryQueue,
     bus as unknown as DomainEventBus,
@@ -44,9 +47,13 @@ function setup() {
   const completedRun = (
     schedule: Partial<ScheduledReport> = {},
     payload: Partial<ExecutionCompleted> = {},
+    snapshot?: Partial<RunConfig>,
   ) => {
     const s = schedules.add({ recipients: RECIPIENTS, ...schedule });
-    const e = executions.add({ scheduled_report_id: s.id });
+    const e = executions.add({
+      scheduled_report_id: s.id,
+      ...(snapshot ? { config_snapshot: snapshotOf(s, snapshot) } : {}),
+    });
     const event = newDomainEvent<ExecutionCompleted>('execution.completed', {
       execution_id: e.id,
       schedule_id: s.id,
@@ -68,6 +75,20 @@ function setup() {
   };
   const rowsOf = (executionId: string) => deliveries.listForExecution(ORG, executionId);
   return { service, deliveries, schedules, queue, bus, completedRun, earlierRun, rowsOf };
+}
+
+/** The copy a claim takes of `schedule`, with what differed at the claim. */
+function snapshotOf(schedule: ScheduledReport, changes: Partial<RunConfig>): RunConfig {
+  return {
+    name: schedule.name,
+    report_type: schedule.report_type,
+    report_parameters: schedule.report_parameters,
+    output_format: schedule.output_format,
+    timezone: schedule.schedule_config.timezone,
+    recipients: schedule.recipients,
+    delivery_options: schedule.delivery_options,
+    ...changes,
+  };
 }
 
 describe('DeliveryFanOutService', () => {
@@ -119,6 +140,54 @@ describe('DeliveryFanOutService', () => {
       expect(await service.fanOut(event)).toEqual([]);
       expect(await rowsOf(execution.id)).toEqual([]);
       expect(queue.requested).toEqual([]);
+    });
+  });
+
+  describe('the settings copied at the claim', () => {
+    it('serves the recipients the run was claimed with, not ones added or removed since', async () => {
+      const { service, completedRun, rowsOf } = setup();
+      const claimed: Recipient[] = [{ type: 'email', value: 'old@example.com' }];
+      const { execution, event } = completedRun({}, {}, { recipients: claimed });
+
+      expect(await service.fanOut(event)).toHaveLength(1);
+      expect((await rowsOf(execution.id)).map((r) => r.recipient_value)).toEqual([
+        'old@example.com',
+      ]);
+    });
+
+    it('decides skip_if_empty by the options at the claim, not an edit since', async () => {
+      const { service, queue, completedRun, rowsOf } = setup();
+      const { execution, event } = completedRun(
+        { delivery_options: {} },
+        { rows: 0 },
+        { delivery_options: { skip_if_empty: true } },
+      );
+
+      expect(await service.fanOut(event)).toEqual([]);
+      expect((await rowsOf(execution.id)).map((r) => r.status)).toEqual([
+        'skipped',
+        'skipped',
+        'skipped',
+      ]);
+      expect(queue.jobs.size).toBe(0);
+    });
+
+    it('still sends when skip_if_empty was turned on only after the claim', async () => {
+      const { service, completedRun } = setup();
+      const { event } = completedRun(
+        { delivery_options: { skip_if_empty: true } },
+        { rows: 0 },
+        { delivery_options: {} },
+      );
+
+      expect(await service.fanOut(event)).toHaveLength(3);
+    });
+
+    it('uses the live schedule for a run without a copy (a manual run)', async () => {
+      const { service, completedRun } = setup();
+      const { event } = completedRun();
+
+      expect(await service.fanOut(event)).toHaveLength(3);
     });
   });
 

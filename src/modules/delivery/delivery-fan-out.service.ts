@@ -1,5 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { ExecutionCompleted } from 'src/modules/executions/execution-outcome.events';
+import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
+import { RunConfig, runConfigOf } from 'src/modules/executions/run-config';
 import { DomainEvent, DomainEventBus } from 'src/modules/outbox/domain-event-bus';
 import type { ScheduledReport } from 'src/modules/schedules/entities/scheduled-report.entity';
 import { SchedulesRepository } from 'src/modules/schedules/schedules.repository';
@@ -11,11 +13,14 @@ import { DeliveriesRepository, PlannedDelivery } from './deliveries.repository';
  * each. The event is in the outbox, so this runs for every completed run, at least once; the
  * rows are unique per execution and recipient, so running it again adds nothing.
  * skip_if_empty and only_if_changed are decided here, once, and recorded as `skipped` rows.
+ * Recipients and options are the ones copied when the run was claimed: an edit after the claim
+ * is for the next run, as it is for generation.
  */
 @Injectable()
 export class DeliveryFanOutService implements OnModuleInit {
   constructor(
     private readonly deliveries: DeliveriesRepository,
+    private readonly executions: ExecutionsRepository,
     private readonly schedules: SchedulesRepository,
     private readonly queue: DeliveryQueue,
     private readonly bus: DomainEventBus,
@@ -34,8 +39,11 @@ export class DeliveryFanOutService implements OnModuleInit {
     const schedule = await this.schedules.findOne(orgId, run.schedule_id, { withDeleted: true });
     // Deleted schedules keep their row (soft delete); a missing one took its executions along.
     if (!schedule) return [];
-    const skip = await this.skipReason(orgId, schedule, run);
-    const planned: PlannedDelivery[] = schedule.recipients.map((r) => ({
+    const execution = await this.executions.findOne(orgId, run.execution_id);
+    if (!execution) return [];
+    const config = runConfigOf(execution, schedule);
+    const skip = await this.skipReason(orgId, schedule, config, run);
+    const planned: PlannedDelivery[] = (config.recipients ?? []).map((r) => ({
       type: r.type,
       value: r.value,
       ...(skip ? { skip } : {}),
@@ -49,9 +57,10 @@ export class DeliveryFanOutService implements OnModuleInit {
   private async skipReason(
     orgId: string,
     schedule: ScheduledReport,
+    config: RunConfig,
     run: ExecutionCompleted,
   ): Promise<PlannedDelivery['skip']> {
-    const options = schedule.delivery_options ?? {};
+    const options = config.delivery_options ?? {};
     if (options.skip_if_empty && run.rows === 0) {
       return { reason: 'empty', message: 'the report has no rows (skip_if_empty)' };
     }

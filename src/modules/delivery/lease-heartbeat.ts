@@ -1,3 +1,6 @@
+/** A delivery or notice whose attempts stopped this many times without an outcome (it kills its worker) is given up. */
+export const MAX_LOST_ATTEMPTS = 3;
+
 /**
  * Renews an attempt's lease every third of its length until stopped, so a slow peer (or a
  * database that is down for a while) never lets the lease lapse under a live attempt. A failed

@@ -20,7 +20,7 @@ import {
 } from './delivery.errors';
 import { DeliveriesRepository } from './deliveries.repository';
 import { ReportDelivery } from './entities/report-delivery.entity';
-import { acceptedLate, keepLease } from './lease-heartbeat';
+import { acceptedLate, keepLease, MAX_LOST_ATTEMPTS } from './lease-heartbeat';
 import { FailureNoticesService } from './notices/failure-notices.service';
 import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
 
@@ -31,8 +31,7 @@ export type DeliveryOutcome =
 
 type Skip = { skip: string; message: string };
 
-/** A delivery whose attempts stopped this many times without an outcome (it kills its worker) is given up. */
-export const MAX_LOST_ATTEMPTS = 3;
+export { MAX_LOST_ATTEMPTS };
 /** How long a send the SMTP backstop gave up on may still settle while its lease is kept. */
 const IN_FLIGHT_GRACE_MS = 90_000;
 

@@ -7,9 +7,11 @@ import { pipeline } from 'node:stream/promises';
 import { DigestTransform } from './digest.transform';
 import { ListedObject, PutOptions, StorageDriver, StoredFile } from './storage-driver';
 import { assertValidStorageKey, isValidStorageKey } from './storage-key';
-import { StorageObjectNotFoundError } from './storage.errors';
+import { StorageFullError, StorageObjectNotFoundError } from './storage.errors';
 
 const MISSING = new Set(['ENOENT', 'ENOTDIR']);
+/** No space left on the device, or the user's quota is used up. */
+const FULL = new Set(['ENOSPC', 'EDQUOT']);
 /** `.<name>.<16 hex>.tmp`, as put names them. */
 const TEMP_FILE = /^\..+\.[0-9a-f]{16}\.tmp$/;
 
@@ -29,7 +31,7 @@ export class LocalStorageDriver implements StorageDriver {
       await mkdir(path.dirname(target), { recursive: true });
     } catch (error) {
       body.destroy();
-      throw error;
+      throw whenFull(key, error);
     }
     const folder = path.dirname(target);
     const temp = path.join(
@@ -45,8 +47,9 @@ export class LocalStorageDriver implements StorageDriver {
       await rename(temp, target);
     } catch (error) {
       body.destroy();
+      // Removing a file needs no free space: a full disk keeps nothing half-written.
       await rm(temp, { force: true });
-      throw error;
+      throw whenFull(key, error);
     }
     await removeLeftovers(folder, path.basename(target));
     await syncFolder(folder);
@@ -120,6 +123,12 @@ export class LocalStorageDriver implements StorageDriver {
     assertValidStorageKey(key);
     return path.join(this.root, ...key.split('/'));
   }
+}
+
+/** A write refused for want of space, said as such; any other error as it is. */
+function whenFull(key: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException)?.code ?? '';
+  return FULL.has(code) ? new StorageFullError(key, (error as Error).message) : error;
 }
 
 /**

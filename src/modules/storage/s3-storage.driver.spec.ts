@@ -39,6 +39,7 @@ const defaults: Record<string, Handler> = {
   },
   CompleteMultipartUpload: async () => ({}),
   AbortMultipartUpload: async () => ({}),
+  ListMultipartUploads: async () => ({ Uploads: [] }),
 };
 
 async function* megabytes(count: number, failWith?: Error): AsyncGenerator<Buffer> {
@@ -176,5 +177,33 @@ describe('S3StorageDriver', () => {
     await expect(driver.get('/x')).rejects.toMatchObject({ name: 'InvalidStorageKeyError' });
     await expect(driver.delete('a\\b')).rejects.toMatchObject({ name: 'InvalidStorageKeyError' });
     expect(sent).toEqual([]);
+  });
+
+  it("aborts the key's unfinished multipart uploads, page by page, and no other key's, before deleting", async () => {
+    const aborted: unknown[] = [];
+    const { driver, sent } = fakeS3({
+      ListMultipartUploads: async (input) =>
+        input.KeyMarker
+          ? { Uploads: [{ Key: KEY, UploadId: 'u3' }], IsTruncated: false }
+          : {
+              Uploads: [
+                { Key: KEY, UploadId: 'u1' },
+                { Key: `${KEY}.gz`, UploadId: 'u2' },
+              ],
+              IsTruncated: true,
+              NextKeyMarker: KEY,
+              NextUploadIdMarker: 'u2',
+            },
+      AbortMultipartUpload: async (input) => void aborted.push(input),
+      DeleteObject: async () => ({}),
+    });
+
+    await driver.delete(KEY);
+
+    expect(aborted).toEqual([
+      { Bucket: 'reports', Key: KEY, UploadId: 'u1' },
+      { Bucket: 'reports', Key: KEY, UploadId: 'u3' },
+    ]);
+    expect(sent.at(-1)).toBe('DeleteObject');
   });
 });

@@ -4,6 +4,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListMultipartUploadsCommandOutput,
   ListObjectsV2Command,
   S3Client,
   S3ClientConfig,
@@ -17,8 +18,7 @@ import { ListedObject, PutOptions, StorageDriver, StoredFile } from './storage-d
 import { assertValidStorageKey } from './storage-key';
 import { StorageObjectNotFoundError } from './storage.errors';
 
-const PART_SIZE = 8 * 1024 * 1024;
-// Parts in flight per upload; memory is about (QUEUE_SIZE + 1) * PART_SIZE per put.
+// Parts in flight per upload; memory is about (QUEUE_SIZE + 1) * part size per put.
 const QUEUE_SIZE = 3;
 
 /**
@@ -33,6 +33,7 @@ export class S3StorageDriver implements StorageDriver {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
+    private readonly partSize = 8 * 1024 * 1024,
   ) {}
 
   /** `overrides` lets tests and scripts pass credentials or a request handler. */
@@ -55,7 +56,7 @@ export class S3StorageDriver implements StorageDriver {
         : {}),
       ...overrides,
     });
-    return new S3StorageDriver(client, s3.bucket);
+    return new S3StorageDriver(client, s3.bucket, s3.partSizeBytes);
   }
 
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<StoredFile> {
@@ -81,7 +82,7 @@ export class S3StorageDriver implements StorageDriver {
       await new Upload({
         client: this.client,
         params: { Bucket: this.bucket, Key: key, Body: digest, ContentType: options.contentType },
-        partSize: PART_SIZE,
+        partSize: this.partSize,
         queueSize: QUEUE_SIZE,
         leavePartsOnError: false,
       }).done();
@@ -115,9 +116,51 @@ export class S3StorageDriver implements StorageDriver {
     }
   }
 
+  /**
+   * Also aborts the multipart uploads of this key: a put cut off by S3 going away or by its
+   * process dying could not abort its own, and its parts would stay stored (and billed) with
+   * no object to show for them until the sweep.
+   */
   async delete(key: string): Promise<void> {
     assertValidStorageKey(key);
+    await this.abortUploadsOf(key);
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  private async abortUploadsOf(key: string): Promise<void> {
+    let KeyMarker: string | undefined;
+    let UploadIdMarker: string | undefined;
+    do {
+      const page = await this.client
+        .send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.bucket,
+            Prefix: key,
+            KeyMarker,
+            UploadIdMarker,
+          }),
+        )
+        .catch((error: unknown) => {
+          // A store without the call (some S3-compatible servers) leaves them to the sweep.
+          if ((error as { name?: string } | null)?.name === 'NotImplemented') {
+            return {} as ListMultipartUploadsCommandOutput;
+          }
+          throw error;
+        });
+      for (const upload of page.Uploads ?? []) {
+        if (upload.Key !== key || !upload.UploadId) continue;
+        await this.client.send(
+          new AbortMultipartUploadCommand({
+            Bucket: this.bucket,
+            Key: key,
+            UploadId: upload.UploadId,
+          }),
+        );
+      }
+      const more = page.IsTruncated === true;
+      KeyMarker = more ? page.NextKeyMarker : undefined;
+      UploadIdMarker = more ? page.NextUploadIdMarker : undefined;
+    } while (KeyMarker);
   }
 
   async exists(key: string): Promise<boolean> {

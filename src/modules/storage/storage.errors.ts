@@ -28,3 +28,17 @@ export class InvalidStorageKeyError extends DomainError {
     super(ErrorCode.INTERNAL, `invalid storage key ${JSON.stringify(key)}`);
   }
 }
+
+/**
+ * The store has no room left (ENOSPC, or a quota): the partial write was removed. Transient as
+ * far as a run is concerned: it is retried, and fails with this reason once its attempts are
+ * used up.
+ */
+export class StorageFullError extends DomainError {
+  constructor(
+    readonly key: string,
+    readonly reason: string,
+  ) {
+    super(ErrorCode.UNAVAILABLE, `the report storage is full (${reason}); nothing was kept`);
+  }
+}

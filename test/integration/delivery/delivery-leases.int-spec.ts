@@ -100,10 +100,31 @@ describe('delivery and notice leases (SQL)', () => {
     expect(await notices.claim(orgId, id!, randomUUID(), LEASE_MS)).toBeNull();
     await lapse('notices', id!);
     const second = randomUUID();
-    expect(await notices.claim(orgId, id!, second, LEASE_MS)).toMatchObject({ attempts: 2 });
+    // That attempt ended (a retry), so it is not counted as lost.
+    expect(await notices.claim(orgId, id!, second, LEASE_MS)).toMatchObject({
+      attempts: 2,
+      lost_attempts: 0,
+    });
 
     expect(await notices.finish(orgId, id!, first, 'sent', null)).toBe(false);
     expect(await notices.finish(orgId, id!, second, 'sent', null)).toBe(true);
     expect(await notices.isPending(orgId, id!)).toBe(false);
+  });
+
+  it('counts a notice attempt that never ended when the next one claims', async () => {
+    const id = await notices.create({
+      orgId,
+      kind: 'execution_failed',
+      subjectId: executionId,
+      scheduleId,
+    });
+    for (let n = 1; n <= 2; n += 1) {
+      expect(await notices.claim(orgId, id!, randomUUID(), LEASE_MS)).not.toBeNull();
+      await lapse('notices', id!); // the worker died holding it
+    }
+    expect(await notices.claim(orgId, id!, randomUUID(), LEASE_MS)).toMatchObject({
+      attempts: 3,
+      lost_attempts: 2,
+    });
   });
 });

@@ -53,6 +53,10 @@ export class Notice {
   @Column('integer', { default: 0 })
   attempts: number;
 
+  /** Attempts that ended without an outcome (their worker died); a few and the notice fails. */
+  @Column('integer', { default: 0 })
+  lost_attempts: number;
+
   @Column('timestamptz', { nullable: true })
   sent_at: Date | null;
 

@@ -20,7 +20,7 @@ import {
   UnknownOutcomeError,
 } from '../delivery.errors';
 import { Notice } from '../entities/notice.entity';
-import { keepLease } from '../lease-heartbeat';
+import { keepLease, MAX_LOST_ATTEMPTS } from '../lease-heartbeat';
 import { NoticeMailer } from '../mail/notice-mailer';
 import { NoticesRepository } from './notices.repository';
 
@@ -141,6 +141,12 @@ export class FailureNoticesService implements OnModuleInit {
         );
       }
       return { result: 'skipped', reason: 'already finished' };
+    }
+    if (notice.lost_attempts >= MAX_LOST_ATTEMPTS) {
+      const reason = `gave up: the worker sending this notice stopped (crashed or was killed) ${notice.lost_attempts} times`;
+      await this.notices.finish(job.orgId, notice.id, leaseId, 'failed', reason);
+      this.logger.warn(`notice ${notice.id}: ${reason}`);
+      return { result: 'failed', reason };
     }
     const stop = keepLease(
       () => this.notices.renew(job.orgId, notice.id, leaseId, leaseMs),

@@ -35,12 +35,14 @@ export class NoticesRepository {
 
   /**
    * Takes a pending notice for one attempt, for `leaseMs`, counting the attempt; null when it is
-   * finished or another attempt's lease has not lapsed (as deliveries are claimed).
+   * finished or another attempt's lease has not lapsed (as deliveries are claimed). A lease still
+   * named on the row was never ended by its attempt: `lost_attempts` counts those.
    */
   async claim(orgId: string, id: string, leaseId: string, leaseMs: number): Promise<Notice | null> {
     const rows: Notice[][] = await this.dataSource.query(
       `UPDATE notices
           SET attempts = attempts + 1, lease_id = $3, updated_at = now(),
+              lost_attempts = lost_attempts + CASE WHEN lease_id IS NULL THEN 0 ELSE 1 END,
               leased_until = now() + ($4::int * interval '1 millisecond')
         WHERE id = $1 AND organization_id = $2 AND status = 'pending'
           AND (leased_until IS NULL OR leased_until < now())

@@ -5,6 +5,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import type { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
+import { ConnectionLostError } from '../generation.errors';
 import { csvCopySql } from './csv-copy.query';
 import type { ReportQuery } from './report-query';
 
@@ -50,6 +51,18 @@ export class ReportDataReader {
     await runner.connect();
     const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
     let copying = false;
+    let stream: Readable | undefined;
+    // A connection that dies mid-read (PostgreSQL restarted) does not end the row stream by
+    // itself: its cleanup waits for an answer from the dead server. The read fails at once,
+    // as a loss another attempt can retry.
+    let lost: ConnectionLostError | undefined;
+    const onLost = (error?: Error) => {
+      if (lost) return;
+      lost = new ConnectionLostError(error instanceof Error ? error : undefined);
+      stream?.destroy(lost);
+    };
+    client.on('error', onLost);
+    client.on('end', onLost);
     const cancel = () => void this.cancel(client);
     limits.signal?.addEventListener('abort', cancel, { once: true });
     try {
@@ -62,7 +75,6 @@ export class ReportDataReader {
           'SET LOCAL idle_in_transaction_session_timeout = 0',
       );
       const { rows } = await client.query<{ as_of: Date }>('SELECT now() AS as_of');
-      let stream: Readable;
       if (mode === 'csv-copy') {
         stream = client.query(copyTo(csvCopySql(query)));
         copying = true;
@@ -78,12 +90,15 @@ export class ReportDataReader {
           }),
         );
       }
+      settleWithoutServer(stream, () => lost);
+      if (lost) stream.destroy(lost);
       const result = await consume(stream, rows[0].as_of);
       // A consumer that stopped reading early: a read-only snapshot needs no COMMIT.
       if (copying) await closeConnection(client);
       else await client.query('COMMIT');
       return result;
     } catch (error) {
+      if (lost) throw lost;
       if (copying) {
         await closeConnection(client);
       } else {
@@ -92,6 +107,8 @@ export class ReportDataReader {
       throw error;
     } finally {
       limits.signal?.removeEventListener('abort', cancel);
+      client.off('error', onLost);
+      client.off('end', onLost);
       await runner.release();
     }
   }
@@ -106,6 +123,19 @@ export class ReportDataReader {
       await this.dataSource.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
     }
   }
+}
+
+/**
+ * A row stream's own destroy closes its cursor and waits for the server to confirm, which a dead
+ * connection never does: once the connection is lost, destroying it just reports the loss.
+ */
+function settleWithoutServer(stream: Readable, lost: () => Error | undefined): void {
+  const destroy = stream._destroy.bind(stream);
+  stream._destroy = (error, callback) => {
+    const loss = lost();
+    if (loss) callback(loss);
+    else destroy(error, callback);
+  };
 }
 
 /*
