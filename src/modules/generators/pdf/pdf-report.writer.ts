@@ -147,11 +147,16 @@ function cellText(value: unknown): string {
 /** PDF: typed object rows, a Chromium summary page and a directly drawn table. */
 export const pdfReportWriter: ReportWriter = {
   input: 'object',
-  write: (rows, columns, options, dependencies) =>
-    writePdfReport(
+  write: (rows, columns, options, dependencies) => {
+    const { output, done } = writePdfReport(
       rows,
       columns,
       { ...options, maxRows: options.pdfMaxRows },
       dependencies.browsers,
-    ),
+    );
+    return {
+      output,
+      done: done.then(({ rows: count, totals }) => ({ rows: count, summaryTotals: totals })),
+    };
+  },
 };
