@@ -47,10 +47,14 @@ interface ColumnBox {
   singleLine: boolean;
 }
 
+/** Whole texts remembered per font (statuses, currencies, amounts repeat); cleared when full. */
+const MAX_CACHED_TEXTS = 20_000;
+
 /** One embedded font with per-character caches: every cell is encoded without text shaping. */
 class CachedFont {
   private readonly hex = new Map<string, string>();
   private readonly widths = new Map<string, number>();
+  private readonly texts = new Map<string, { hex: string; width: number }>();
 
   constructor(
     readonly font: PDFFont,
@@ -73,16 +77,28 @@ class CachedFont {
   }
 
   width(text: string): number {
-    let total = 0;
-    for (const char of text) total += this.widths.get(this.glyph(char)) as number;
-    return total;
+    return this.measured(text).width;
   }
 
   /** The text as a PDF hex string of glyph codes. */
   encode(text: string): string {
-    let out = '<';
-    for (const char of text) out += this.hex.get(this.glyph(char)) as string;
-    return `${out}>`;
+    return this.measured(text).hex;
+  }
+
+  private measured(text: string): { hex: string; width: number } {
+    let known = this.texts.get(text);
+    if (known) return known;
+    let hex = '<';
+    let width = 0;
+    for (const char of text) {
+      const shown = this.glyph(char);
+      hex += this.hex.get(shown) as string;
+      width += this.widths.get(shown) as number;
+    }
+    known = { hex: `${hex}>`, width };
+    if (this.texts.size >= MAX_CACHED_TEXTS) this.texts.clear();
+    this.texts.set(text, known);
+    return known;
   }
 }
 
