@@ -27,14 +27,15 @@ import { sampleTreeMemory } from 'test/utils/process-tree-rss';
 
 // npm run bench:generate — invoice rows of one org (among two) to CSV and styled XLSX, against
 // PostgreSQL's own COPY (same query) TO STDOUT (FORMAT csv) measured in the same run, then
-// 5,000 and 50,000 rows to PDF with Chromium's peak RSS. BENCH_PDF=0 skips the PDFs.
+// 5,000 and 50,000 rows to PDF, each against COPY of as many rows, with the worker's and
+// Chromium's peak memory. BENCH_PDF=0 skips the PDFs. BENCH_DATABASE names the bench database.
 // BENCH_TS_NODE=1 runs the measurements under ts-node instead of compiled JavaScript.
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SMALL = Math.min(100_000, ROWS);
 const PDF_ROWS = process.env.BENCH_PDF === '0' ? [] : [5_000, 50_000];
 const ORG = '00000000-0000-4000-8000-0000000be4c1';
 const OTHER = '00000000-0000-4000-8000-0000000be4c2';
-const DATABASE = 'scheduled_reports_bench_gen';
+const DATABASE = process.env.BENCH_DATABASE ?? 'scheduled_reports_bench_gen';
 /*
  * A worker runs compiled JavaScript; under ts-node a child holds ~60 MB more before it starts
  * (TypeScript itself), which would count against the RSS targets. So the children run this file
@@ -89,9 +90,10 @@ async function main(): Promise<void> {
   }
   if (PDF_ROWS.length > 0) console.log('');
   for (const limit of PDF_ROWS) {
+    const copy = await inChild(url, 'copy', limit);
     const pdf = await inChild(url, 'pdf', limit);
     console.log(
-      `PDF ${limit.toLocaleString()} rows: ${pdf.seconds.toFixed(2)} s (${rate(limit, pdf.seconds)} rows/s), worker peak RSS ${pdf.peakMb} MB, Chromium peak RSS ${pdf.chromium?.rss} MB summed over its processes (PSS ${pdf.chromium?.pss} MB; load ${loadavg()})`,
+      `PDF ${limit.toLocaleString()} rows: ${pdf.seconds.toFixed(2)} s (${rate(limit, pdf.seconds)} rows/s), ${(pdf.seconds / copy.seconds).toFixed(1)}× COPY (${copy.seconds.toFixed(2)} s), worker peak RSS ${pdf.peakMb} MB (${pdf.startMb} MB before), Chromium peak RSS ${pdf.chromium?.rss} MB summed over its processes (PSS ${pdf.chromium?.pss} MB; load ${loadavg()})`,
     );
   }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the service (and, with --for-tests, its tests) needs when they are
-# missing: Chromium renders PDF reports; pdftotext reads them back in tests; promtool (from the
+# missing: Chromium renders the summary page of PDF reports; DejaVu Sans (fonts-dejavu-core) is the
+# font of their tables (without it they print in Helvetica, non-Latin text as '?'); pdftotext reads them back in tests; promtool (from the
 # prometheus package, whose server is never started) checks the alert rules in tests. Never puppeteer's own
 # browser download. Without root (or passwordless sudo) it says what to install and carries on:
 # everything but PDF works, and a PDF report then fails at once with the same advice.
@@ -13,6 +14,7 @@ if [ -n "${CHROMIUM_PATH:-}" ]; then
 else
   command -v chromium >/dev/null || missing+=(chromium)
 fi
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ "${1:-}" = "--for-tests" ]; then
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
   command -v promtool >/dev/null || missing+=(prometheus)

@@ -1,3 +1,4 @@
+import type { SummaryTotals } from 'src/modules/generators/pdf/period-totals';
 import { newMember, newOrg, scheduleBody, TestMember } from 'test/factories';
 import { settledDeliveries } from 'test/utils/deliveries';
 import { clientFor, rawBody } from 'test/utils/http-client';
@@ -84,6 +85,41 @@ describe('email delivery against a real SMTP server', () => {
     expect(shown.body.deliveries).toHaveLength(2);
     expect(shown.body.deliveries[0]).toMatchObject({ status: 'sent', attempts: 1 });
     expect(shown.body.deliveries[0].delivered_at).toMatch(/Z$/);
+  });
+
+  it('a PDF report mails its totals by period as a table, the same as the execution stores', async () => {
+    const execution = await runReportNow(
+      t,
+      editor,
+      {
+        name: 'Monthly <i>totals</i>',
+        output_format: 'pdf',
+        report_parameters: { date_range: { preset: 'year_to_date' } },
+        recipients: [{ type: 'email', value: 'totals@acme.example' }],
+      },
+      90_000,
+    );
+    expect(execution.status).toBe('completed');
+    const stored = execution.metadata.summary_totals as SummaryTotals;
+    expect(stored).toMatchObject({ period_column: 'Issued', amount_column: 'Total' });
+    expect(stored.totals.length).toBeGreaterThan(0);
+    // Every row is in exactly one period's total.
+    expect(stored.totals.reduce((sum, total) => sum + total.rows, 0)).toBe(
+      execution.metadata.rows_generated,
+    );
+    await settledDeliveries(t, execution.id);
+    const [message] = await inbox.waitForMessagesTo('totals@acme.example');
+    const html = message.parsed.html as string;
+    const text = message.parsed.text as string;
+    expect(html).toContain('Totals by Issued');
+    expect(html).toContain('Monthly &lt;i&gt;totals&lt;/i&gt;');
+    expect(text).toContain('Totals by Issued');
+    for (const total of stored.totals.slice(-12)) {
+      expect(text).toContain(
+        `${total.period} ${total.currency}: ${total.rows.toLocaleString('en-US')} rows, ${total.amount}`,
+      );
+      expect(html).toContain(`>${total.amount}</td>`);
+    }
   });
 
   it('sends a signed link instead of the file above the attachment limit', async () => {

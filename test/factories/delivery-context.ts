@@ -58,6 +58,7 @@ export function newDeliveryContext(overrides: DeliveryContextOverrides = {}): De
       rowsGenerated: 12,
       fileSize: file.length,
       fileName: 'Weekly_invoices_2026-11-09.csv',
+      summaryTotals: null,
       contentType: 'text/csv',
       period: { from: '2026-11-02', to: '2026-11-08' },
       resource: {},

@@ -1,3 +1,4 @@
+import type { SummaryTotals } from 'src/modules/generators/pdf/period-totals';
 import type { Readable } from 'node:stream';
 import { RecipientType } from 'src/domain/vocabulary';
 
@@ -50,6 +51,8 @@ export interface DeliveryContext {
     contentType: string;
     /** The date range the report covers, when its type has one (ISO dates, inclusive). */
     period: { from: string; to: string } | null;
+    /** Totals by period summed while the report was written (PDF), else null. */
+    summaryTotals: SummaryTotals | null;
     /** The execution as `GET /report-executions/:id` shows it (webhook body). */
     resource: Record<string, unknown>;
   };

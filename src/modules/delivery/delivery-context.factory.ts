@@ -1,3 +1,4 @@
+import type { SummaryTotals } from 'src/modules/generators/pdf/period-totals';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
 import { KeyRing } from 'src/common/crypto/key-ring';
@@ -95,6 +96,7 @@ export class DeliveryContextFactory {
         fileName: downloadFileName(run.name, execution.scheduled_for, timezone, fileKey),
         contentType: contentTypeOf(fileKey),
         period: periodOf(metadata),
+        summaryTotals: summaryTotalsOf(metadata),
         resource: { ...toReportExecutionDto(execution) },
       },
       downloadUrl: `${base}/api/files/${token}`,
@@ -121,4 +123,11 @@ function periodOf(metadata: Record<string, unknown>): { from: string; to: string
   const range = filters?.date_range;
   if (typeof range?.from !== 'string' || typeof range?.to !== 'string') return null;
   return { from: range.from, to: range.to };
+}
+
+/** The totals a PDF run stored, when they have the shape this build writes (else none). */
+function summaryTotalsOf(metadata: Record<string, unknown>): SummaryTotals | null {
+  const stored = metadata.summary_totals as Partial<SummaryTotals> | undefined;
+  if (!stored || typeof stored !== 'object' || !Array.isArray(stored.totals)) return null;
+  return stored as SummaryTotals;
 }

@@ -7,6 +7,7 @@ import { CONTENT_TYPES, OutputFormat } from 'src/domain/vocabulary';
 import { DigestTransform } from 'src/modules/storage/digest.transform';
 import { STORAGE_DRIVER, StorageDriver, StoredFile } from 'src/modules/storage/storage-driver';
 import { DateRange } from './date-ranges/date-range.schema';
+import type { SummaryTotals } from './pdf/period-totals';
 import { resolveDateRange } from './date-ranges/resolve-date-range';
 import { PermanentGenerationError } from './generation.errors';
 import { BrowserPool } from './pdf/browser-pool';
@@ -40,6 +41,8 @@ export interface GeneratedReport {
   /** SHA-256 of the uncompressed content, so only_if_changed ignores compression. */
   contentSha256: string;
   contentType: string;
+  /** Totals by period the writer summed on the way (PDF), else undefined. */
+  summaryTotals?: SummaryTotals;
 }
 
 /**
@@ -118,7 +121,7 @@ export class ReportGenerator {
           () => undefined,
         ) as Readable;
         const contentType = request.compress ? CONTENT_TYPES.gz : CONTENT_TYPES[format];
-        const [file] = await Promise.all([
+        const [file, written] = await Promise.all([
           this.storage.put(target.key, body, { contentType, signal: target.signal }),
           rendered.done,
         ]);
@@ -129,6 +132,7 @@ export class ReportGenerator {
           filtersApplied,
           contentSha256: content.sha256,
           contentType,
+          summaryTotals: written ? written.summaryTotals : undefined,
         };
       },
       rowInput(format),

@@ -63,6 +63,35 @@ describe('EmailChannel', () => {
     expect(mail.text).toContain('Rows: 1,204');
   });
 
+  it('shows the totals by period as a small table, escaped in HTML, only when there are some', async () => {
+    await channel.send(
+      context({
+        execution: {
+          ...context().execution,
+          summaryTotals: {
+            period_column: 'Month',
+            amount_column: 'Revenue',
+            truncated: false,
+            totals: [
+              { period: '<b>2026-10</b>', currency: 'EUR', rows: 1204, amount: '99.50' },
+              { period: '2026-11', currency: 'USD', rows: 3, amount: '-1.00' },
+            ],
+          },
+        },
+      }),
+    );
+    await channel.send(context());
+    const [withTotals, without] = sent;
+    expect(withTotals.html).toContain('Totals by Month');
+    expect(withTotals.html).toContain('&lt;b&gt;2026-10&lt;/b&gt;');
+    expect(withTotals.html).not.toContain('<b>2026-10</b>');
+    expect(withTotals.html).toMatch(/<td[^>]*>99\.50<\/td>/);
+    expect(withTotals.text).toContain('<b>2026-10</b> EUR: 1,204 rows, 99.50');
+    expect(withTotals.text).toContain('2026-11 USD: 3 rows, -1.00');
+    expect(without.html).not.toContain('Totals by');
+    expect(without.text).not.toContain('Totals by');
+  });
+
   it('links instead of attaching above the limit, without opening the file', async () => {
     const openFile = jest.fn();
     const ctx = context({ openFile });

@@ -12,6 +12,7 @@ import {
   type EmailLayoutData,
 } from 'src/modules/delivery/mail/mail-templates';
 import { MailTransport } from 'src/modules/delivery/mail/mail-transport';
+import type { SummaryTotals } from 'src/modules/generators/pdf/period-totals';
 
 /**
  * Email and team-member deliveries: the report attached when it is at most the
@@ -98,11 +99,35 @@ function reportView(
     scheduleName: ctx.schedule.name,
     recipientName: ctx.recipient.name ?? null,
     facts,
+    summary: summaryView(ctx.execution.summaryTotals),
     attached,
     fileName: ctx.execution.fileName,
     fileSize: formatBytes(ctx.execution.fileSize),
     downloadUrl: ctx.downloadUrl,
     linkExpiresAt: formatDateTime(ctx.linkExpiresAt, zone),
+  };
+}
+
+/** Periods listed in the email: the latest ones; the PDF's summary page has them all. */
+const EMAIL_PERIODS = 12;
+
+/** The stored totals as the summary-totals partials show them; null shows nothing. */
+export function summaryView(totals: SummaryTotals | null) {
+  if (!totals || totals.totals.length === 0) return null;
+  const shown = totals.totals.slice(-EMAIL_PERIODS);
+  const hidden = totals.totals.length - shown.length;
+  return {
+    heading: `Totals by ${totals.period_column ?? 'period'}`,
+    periodColumn: totals.period_column ?? 'Period',
+    amountColumn: totals.amount_column ?? '',
+    showCurrency: shown.some((t) => t.currency !== null),
+    rows: shown.map((t) => ({
+      period: t.period,
+      currency: t.currency ?? '',
+      rows: t.rows.toLocaleString('en-US'),
+      amount: t.amount ?? '',
+    })),
+    more: hidden > 0 || totals.truncated ? `Earlier periods are on the report's summary page.` : '',
   };
 }
 

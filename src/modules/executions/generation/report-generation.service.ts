@@ -149,6 +149,7 @@ export class ReportGenerationService {
         content_type: report.contentType,
         sha256: report.file.sha256,
         content_sha256: report.contentSha256,
+        ...(report.summaryTotals ? { summary_totals: report.summaryTotals } : {}),
       },
     });
     if (!completed) {

@@ -3,7 +3,7 @@ import type { OutputFormat } from 'src/domain/vocabulary';
 import type { ReportColumn } from 'src/modules/generators/report-types/report-type-provider';
 import { CsvCopyRecordsTransform } from './csv-copy-records.transform';
 import { REPORT_WRITERS } from './report-writers';
-import type { RenderDependencies, RenderOptions } from './report-writer';
+import type { RenderDependencies, RenderOptions, WrittenReport } from './report-writer';
 import { RowLimitTransform } from './row-limit.transform';
 
 /** Which rows the format's writer reads (see ReportWriter.input). */
@@ -27,6 +27,6 @@ export function renderReport(
   columns: ReportColumn[],
   options: RenderOptions,
   dependencies: RenderDependencies,
-): { output: Readable; done: Promise<unknown> } {
+): { output: Readable; done: Promise<WrittenReport | void> } {
   return REPORT_WRITERS[format].write(rows, columns, options, dependencies);
 }

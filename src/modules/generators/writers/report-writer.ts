@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { BrowserPool } from 'src/modules/generators/pdf/browser-pool';
+import type { SummaryTotals } from 'src/modules/generators/pdf/period-totals';
 import type { ReportColumn } from 'src/modules/generators/report-types/report-type-provider';
 
 /** What a writer is told about the report besides its rows. */
@@ -17,6 +18,13 @@ export interface RenderDependencies {
   browsers: BrowserPool;
 }
 
+/** What a writer may report once it is done, besides the bytes. */
+export interface WrittenReport {
+  rows?: number;
+  /** Totals by period, for the execution's metadata and the email (PDF). */
+  summaryTotals?: SummaryTotals;
+}
+
 /**
  * One output format, registered in `report-writers.ts`. `input` says which rows it reads:
  * `csv-copy` is the bytes of PostgreSQL's own `COPY … (FORMAT csv)` (the fast path, see
@@ -30,5 +38,5 @@ export interface ReportWriter {
     columns: ReportColumn[],
     options: RenderOptions,
     dependencies: RenderDependencies,
-  ): { output: Readable; done: Promise<unknown> };
+  ): { output: Readable; done: Promise<WrittenReport | void> };
 }
