@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './free-port';
 import { testAppEnv } from './test-env';
@@ -63,7 +63,7 @@ export class WorkerProcess {
     return new Promise((resolve) => {
       child.removeAllListeners('exit');
       child.once('exit', () => resolve());
-      child.kill('SIGKILL');
+      killTree(child, 'SIGKILL');
     });
   }
 
@@ -105,4 +105,48 @@ export class WorkerProcess {
       return false;
     }
   }
+}
+
+/**
+ * Signals the process and everything it started (Chromium runs in a process group of its own),
+ * as a crashed container or a systemd unit's stop would: an orphaned browser held the worker's
+ * pipes open, so jest never exited, and it kept hundreds of MB for the rest of the suite.
+ */
+function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
+  const pids = child.pid ? [child.pid, ...descendantsOf(child.pid)] : [];
+  if (pids.length === 0) child.kill(signal);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Every live descendant of `pid`, read from /proc before anything is killed (orphans lose it). */
+function descendantsOf(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parentOf.set(Number(entry), Number(fields[1]));
+    } catch {
+      // exited while being read
+    }
+  }
+  const found: number[] = [];
+  const frontier = [pid];
+  while (frontier.length > 0) {
+    const parent = frontier.pop()!;
+    for (const [candidate, ppid] of parentOf) {
+      if (ppid === parent) {
+        found.push(candidate);
+        frontier.push(candidate);
+      }
+    }
+  }
+  return found;
 }
