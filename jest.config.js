@@ -3,7 +3,11 @@ const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   rootDir: __dirname,
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
-  moduleNameMapper: { '^src/(.*)$': '<rootDir>/src/$1', '^test/(.*)$': '<rootDir>/test/$1' },
+  moduleNameMapper: {
+    '^src/(.*)$': '<rootDir>/src/$1',
+    '^test/(.*)$': '<rootDir>/test/$1',
+    '^scripts/(.*)$': '<rootDir>/scripts/$1',
+  },
   testEnvironment: 'node',
 };
 
