@@ -39,5 +39,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/utils/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/utils/quiet-queues.ts'],
     },
+    {
+      ...common,
+      // The web console in Debian's Chromium (playwright-core), against the real app.
+      displayName: 'console',
+      testMatch: ['<rootDir>/test/console/**/*.console-spec.ts'],
+      globalSetup: '<rootDir>/test/utils/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/utils/quiet-queues.ts'],
+    },
   ],
 };

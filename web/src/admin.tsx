@@ -202,6 +202,7 @@ function AuditLog() {
           e.preventDefault();
           setCursor(undefined);
           setApplied(filters);
+          page.reload();
         }}
       >
         {(

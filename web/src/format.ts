@@ -3,11 +3,19 @@ import type { Schema } from './api';
 
 export const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-/** An instant in a zone, in the viewer's language: "5 Mar 2027, 09:00 EST". */
+/**
+ * An instant in a zone, in the viewer's language on a 24-hour clock like the schedules':
+ * "Tue, 8 Dec 2026, 09:00 EST". (dateStyle cannot be combined with timeZoneName.)
+ */
 export function formatIn(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
+    weekday: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
     timeZone,
     timeZoneName: 'short',
   }).format(new Date(iso));

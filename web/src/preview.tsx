@@ -15,14 +15,20 @@ export function SchedulePreview({ config }: { config: ScheduleConfig }) {
   const [state, setState] = useState<{ runs?: NextRun[]; errors?: string[]; loading: boolean }>({
     loading: true,
   });
+  const [from, setFrom] = useState('');
   const latest = useRef(0);
-  const key = JSON.stringify(config);
+  const key = JSON.stringify([config, from]);
   useEffect(() => {
     const seq = ++latest.current;
     setState((s) => ({ ...s, loading: true }));
     const timer = setTimeout(async () => {
       const answer = await api.POST('/api/scheduled-reports/preview-schedule', {
-        body: { schedule_config: config, count: 5 },
+        body: {
+          schedule_config: config,
+          count: 5,
+          // From the start of that day in the schedule's zone is close enough: runs *after* it.
+          ...(from ? { after: new Date(`${from}T00:00:00Z`).toISOString() } : {}),
+        },
       });
       if (seq !== latest.current) return; // a newer request is on its way: this one is stale
       setState(
@@ -37,6 +43,15 @@ export function SchedulePreview({ config }: { config: ScheduleConfig }) {
   return (
     <section class="preview" aria-labelledby="preview-title" aria-busy={state.loading}>
       <h3 id="preview-title">Next runs</h3>
+      <div class="field">
+        <label for="preview-from">Show runs from (optional, e.g. around a clock change)</label>
+        <input
+          id="preview-from"
+          type="date"
+          value={from}
+          onInput={(e) => setFrom(e.currentTarget.value)}
+        />
+      </div>
       <div aria-live="polite">
         {state.errors && (
           <ul class="error" data-testid="preview-errors">
