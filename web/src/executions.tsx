@@ -245,6 +245,7 @@ function Downloads({ run, schedule }: { run: Execution; schedule?: Schedule }) {
 }
 
 const FINAL = ['completed', 'failed'];
+const DELIVERY_POLL_MS = 1500;
 
 export function ExecutionDetail({ id }: { id: string }) {
   const session = useSession();
@@ -268,6 +269,16 @@ export function ExecutionDetail({ id }: { id: string }) {
   const zone = schedule.value?.schedule_config.timezone ?? viewerZone;
   const editable = schedule.value ? session.canEdit(schedule.value.created_by) : false;
   const deliveries = (r as { deliveries?: Delivery[] } | undefined)?.deliveries ?? [];
+
+  // Deliveries go out after the file is ready: follow them until none is pending.
+  const waiting =
+    r?.status === 'completed' &&
+    (deliveries.length === 0 || deliveries.some((d) => d.status === 'pending'));
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(run.reload, DELIVERY_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [waiting, r]);
 
   async function resend(call: Promise<{ error?: unknown }>, label: string) {
     const answer = await call;
