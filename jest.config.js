@@ -47,5 +47,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/utils/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/utils/quiet-queues.ts'],
     },
+    {
+      ...common,
+      // `npm run console:screenshots` only: writes docs/screenshots/*.png.
+      displayName: 'screenshots',
+      testMatch: ['<rootDir>/test/console/**/*.screenshots.ts'],
+      globalSetup: '<rootDir>/test/utils/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/utils/quiet-queues.ts'],
+    },
   ],
 };
