@@ -152,6 +152,47 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
     await page.context().close();
   });
 
+  it('editing reopens a cron schedule in cron mode and saves the change', async () => {
+    const res = await t
+      .http()
+      .post('/api/scheduled-reports')
+      .set('Authorization', `Bearer ${tokenFor(editor)}`)
+      .send(
+        scheduleBody({
+          name: 'Cron to edit',
+          schedule_config: {
+            cadence: 'cron',
+            cron_expression: '15 7 * * 1-5',
+            timezone: 'Europe/Paris',
+          },
+        }),
+      )
+      .expect(201);
+    const page = await signedIn(browser, base, editor);
+    await page
+      .getByRole('row', { name: /Cron to edit/ })
+      .getByRole('link', { name: /Edit/ })
+      .click();
+    await page.getByRole('heading', { name: 'Edit “Cron to edit”' }).waitFor();
+    await page.getByRole('button', { name: /Schedule/ }).click();
+    expect(await page.getByLabel('Advanced: cron').isChecked()).toBe(true);
+    expect(await page.getByLabel('Minute').inputValue()).toBe('15');
+    await page.getByLabel('Hour').fill('8');
+    await page.getByRole('button', { name: /Review/ }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Saved “Cron to edit”' }).waitFor();
+    const [saved] = await t.db.query(
+      `SELECT schedule_config FROM scheduled_reports WHERE id = $1`,
+      [res.body.id],
+    );
+    expect(saved.schedule_config).toMatchObject({
+      cadence: 'cron',
+      cron_expression: '15 8 * * 1-5',
+      timezone: 'Europe/Paris',
+    });
+    await page.context().close();
+  });
+
   it('a viewer sees the schedules but no action that changes them', async () => {
     const res = await t
       .http()
