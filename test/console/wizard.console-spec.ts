@@ -193,6 +193,31 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
     await page.context().close();
   });
 
+  it('"needs attention" keeps the paused schedules; the switch resumes one', async () => {
+    const as = (path: string, body: object = {}) =>
+      t
+        .http()
+        .post(path)
+        .set('Authorization', `Bearer ${tokenFor(editor)}`)
+        .send(body);
+    const paused = (await as('/api/scheduled-reports', scheduleBody({ name: 'Paused one' }))).body
+      .id;
+    await as(`/api/scheduled-reports/${paused}/pause`).expect(200);
+    await as('/api/scheduled-reports', scheduleBody({ name: 'Healthy one' })).expect(201);
+    const page = await signedIn(browser, base, editor);
+    await page.getByRole('row', { name: /Healthy one/ }).waitFor();
+    await page.getByLabel(/Needs attention/).check();
+    await page.getByRole('row', { name: /Healthy one/ }).waitFor({ state: 'detached' });
+    const row = page.getByRole('row', { name: /Paused one/ });
+    await row.getByRole('switch').check();
+    await page.getByText('Resumed Paused one: done.').waitFor();
+    const [schedule] = await t.db.query(`SELECT status FROM scheduled_reports WHERE id = $1`, [
+      paused,
+    ]);
+    expect(schedule.status).toBe('active');
+    await page.context().close();
+  });
+
   it('a viewer sees the schedules but no action that changes them', async () => {
     const res = await t
       .http()

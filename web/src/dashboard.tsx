@@ -9,11 +9,13 @@ import { StatusBadge } from './status';
 interface Row {
   schedule: Schedule;
   last?: Execution;
+  /** Deliveries of the last run that failed or bounced. */
+  failedDeliveries: number;
 }
 
-/** Last run failed, or paused by the service (a member left), or a delivery failed. */
-function needsAttention({ schedule, last }: Row): boolean {
-  return last?.status === 'failed' || schedule.status === 'paused' || false;
+/** Last run failed, or a delivery of it failed, or paused (by someone, or by the service). */
+function needsAttention({ schedule, last, failedDeliveries }: Row): boolean {
+  return last?.status === 'failed' || failedDeliveries > 0 || schedule.status === 'paused';
 }
 
 async function loadRows(): Promise<Row[]> {
@@ -23,7 +25,16 @@ async function loadRows(): Promise<Row[]> {
       const runs = await api.GET('/api/scheduled-reports/{id}/executions', {
         params: { path: { id: schedule.id }, query: { limit: 1 } },
       });
-      return { schedule, last: runs.data?.data[0] };
+      const last = runs.data?.data[0];
+      if (!last) return { schedule, failedDeliveries: 0 };
+      const detail = await api.GET('/api/report-executions/{id}', {
+        params: { path: { id: last.id } },
+      });
+      const deliveries = (detail.data as { deliveries?: { status: string }[] } | undefined)
+        ?.deliveries;
+      const failedDeliveries =
+        deliveries?.filter((d) => d.status === 'failed' || d.status === 'bounced').length ?? 0;
+      return { schedule, last, failedDeliveries };
     }),
   );
 }
@@ -146,7 +157,7 @@ export function Dashboard() {
             checked={filter.attention}
             onChange={(e) => setFilter({ ...filter, attention: e.currentTarget.checked })}
           />
-          Needs attention (failing or paused)
+          Needs attention (failing, deliveries failing, or paused)
         </label>
       </form>
       <p role="status" class="notice">
@@ -182,7 +193,7 @@ export function Dashboard() {
               </tr>
             </thead>
             <tbody>
-              {shown.map(({ schedule: s, last }) => {
+              {shown.map(({ schedule: s, last, failedDeliveries }) => {
                 const editable = session.canEdit(s.created_by);
                 const zone = s.schedule_config.timezone;
                 const byType = s.recipients.reduce<Record<string, number>>(
@@ -193,6 +204,12 @@ export function Dashboard() {
                   <tr key={s.id}>
                     <td>
                       <StatusBadge status={last?.status ?? 'never'} />
+                      {failedDeliveries > 0 && (
+                        <div class="error">
+                          {failedDeliveries} {failedDeliveries === 1 ? 'delivery' : 'deliveries'}{' '}
+                          failed
+                        </div>
+                      )}
                     </td>
                     <th scope="row">
                       {s.name}
