@@ -91,6 +91,40 @@ describe('console: run now, the live timeline, deliveries and the download', () 
     await page.context().close();
   });
 
+  it('a bounced delivery shows its error, and Retry sends it again', async () => {
+    await t
+      .http()
+      .post('/api/scheduled-reports')
+      .set('Authorization', `Bearer ${tokenFor(editor)}`)
+      .send(
+        scheduleBody({
+          name: 'Bounces once',
+          recipients: [{ type: 'email', value: 'flaky@acme.example' }],
+        }),
+      )
+      .expect(201);
+    inbox.failNextRecipients(550, '5.1.1 mailbox unavailable', 1, 'flaky@acme.example');
+    const page = await signedIn(browser, base, editor);
+    await page
+      .getByRole('row', { name: /Bounces once/ })
+      .getByRole('button', { name: /Run now/ })
+      .click();
+    const delivery = page.getByRole('row', { name: /flaky@acme\.example/ });
+    await delivery.getByText('bounced').waitFor({ timeout: 60_000 });
+    expect(await delivery.innerText()).toContain('550');
+    await delivery.getByRole('button', { name: /Retry/ }).click();
+    await page.getByText(/Retry flaky@acme\.example: queued\./).waitFor();
+    await page.reload();
+    await page
+      .getByRole('row', { name: /flaky@acme\.example/ })
+      .getByText('sent')
+      .waitFor({
+        timeout: 60_000,
+      });
+    expect((await inbox.waitForMessagesTo('flaky@acme.example', 1)).length).toBe(1);
+    await page.context().close();
+  });
+
   it('the download is disabled, with the reason, without the report type permission', async () => {
     const [{ id }] = await t.db.query(
       `SELECT id FROM report_executions WHERE scheduled_report_id = $1 LIMIT 1`,
