@@ -1,6 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { consoleDirectory } from 'src/common/http/console-static';
 import { type TestMember, tokenFor } from 'test/factories';
 import type { TestApp } from './test-app';
 
@@ -21,6 +22,7 @@ export function launchChromium(): Promise<Browser> {
 
 /** The test app on a free local port, for the browser. */
 export async function listen(t: TestApp): Promise<string> {
+  if (!consoleDirectory()) throw new Error('dist/web is missing: run `npm run build` first');
   await t.app.listen(0, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   return `http://127.0.0.1:${port}`;
