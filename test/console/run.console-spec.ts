@@ -8,6 +8,7 @@ import {
   signedIn,
 } from 'test/utils/console-browser';
 import { useManualTicks } from 'test/utils/manual-ticks';
+import { runReportNow } from 'test/utils/run-report';
 import { seedOrgData } from 'test/utils/seed-org';
 import { SmtpInbox, startSmtpInbox } from 'test/utils/smtp-inbox';
 import { createTestApp, TestApp } from 'test/utils/test-app';
@@ -20,7 +21,6 @@ describe('console: run now, the live timeline, deliveries and the download', () 
   let browser: Browser;
   let base: string;
   let editor: TestMember;
-  let scheduleId: string;
 
   beforeAll(async () => {
     inbox = await startSmtpInbox();
@@ -33,13 +33,12 @@ describe('console: run now, the live timeline, deliveries and the download', () 
     const orgId = (await newOrg(t.db)).id;
     editor = newMember(orgId, { roles: ['editor'] });
     await seedOrgData({ orgId, invoices: 200, usageEvents: 20, customers: 5 });
-    const res = await t
+    await t
       .http()
       .post('/api/scheduled-reports')
       .set('Authorization', `Bearer ${tokenFor(editor)}`)
       .send(scheduleBody({ name: 'Invoices to run now' }))
       .expect(201);
-    scheduleId = res.body.id;
   });
   afterAll(async () => {
     await browser?.close();
@@ -126,10 +125,7 @@ describe('console: run now, the live timeline, deliveries and the download', () 
   });
 
   it('the download is disabled, with the reason, without the report type permission', async () => {
-    const [{ id }] = await t.db.query(
-      `SELECT id FROM report_executions WHERE scheduled_report_id = $1 LIMIT 1`,
-      [scheduleId],
-    );
+    const { id } = await runReportNow(t, editor, { name: 'Not for readers' });
     const reader = newMember(editor.orgId, { roles: ['viewer'], permissions: [] });
     const page = await signedIn(browser, base, reader);
     await page.goto(`${base}/app/executions/${id}`);
