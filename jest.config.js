@@ -3,7 +3,11 @@ const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   rootDir: __dirname,
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
-  moduleNameMapper: { '^src/(.*)$': '<rootDir>/src/$1', '^test/(.*)$': '<rootDir>/test/$1' },
+  moduleNameMapper: {
+    '^src/(.*)$': '<rootDir>/src/$1',
+    '^test/(.*)$': '<rootDir>/test/$1',
+    '^scripts/(.*)$': '<rootDir>/scripts/$1',
+  },
   testEnvironment: 'node',
 };
 
@@ -32,6 +36,22 @@ module.exports = {
       // Real processes killed mid-flight, real servers stopped; the ledger is counted at the peers.
       displayName: 'faults',
       testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+      globalSetup: '<rootDir>/test/utils/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/utils/quiet-queues.ts'],
+    },
+    {
+      ...common,
+      // The web console in Debian's Chromium (playwright-core), against the real app.
+      displayName: 'console',
+      testMatch: ['<rootDir>/test/console/**/*.console-spec.ts'],
+      globalSetup: '<rootDir>/test/utils/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/utils/quiet-queues.ts'],
+    },
+    {
+      ...common,
+      // `npm run console:screenshots` only: writes docs/screenshots/*.png.
+      displayName: 'screenshots',
+      testMatch: ['<rootDir>/test/console/**/*.screenshots.ts'],
       globalSetup: '<rootDir>/test/utils/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/utils/quiet-queues.ts'],
     },

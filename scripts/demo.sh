@@ -106,6 +106,9 @@ cat <<MSG
 
 $(tput bold 2>/dev/null || true)The service runs on $BASE$(tput sgr0 2>/dev/null || true)   (Swagger UI: $BASE/docs — "Authorize" with the token)
 
+Open the console, signed in as the demo admin (the page drops the token from the address at once):
+  $BASE/app/#token=$TOKEN
+
 Admin token for the demo organization (24 h):
   export TOKEN=$TOKEN
 

@@ -15,6 +15,7 @@ import {
   verifyFormBody,
   verifyJsonBody,
 } from './body-limits';
+import { serveConsole } from './console-static';
 import { DownloadHeadersInterceptor } from './download-headers.interceptor';
 import { securityHeaders } from './security-headers';
 
@@ -41,6 +42,7 @@ export function configureHttpApp(app: INestApplication): void {
     verify: verifyFormBody,
   });
   express.use(mapBodyParserErrors);
+  serveConsole(express);
 
   app.setGlobalPrefix('api', { exclude: UNPREFIXED });
   app.useGlobalPipes(

@@ -38,6 +38,22 @@ const DOCS_CSP = {
   'style-src': ["'self'", "'unsafe-inline'"],
 };
 
+/**
+ * The console (/app): its scripts and stylesheet are Vite's files of the same origin, it calls
+ * /api with fetch. No inline script or style, nothing from elsewhere.
+ */
+const CONSOLE_CSP = {
+  'default-src': ["'self'"],
+  'base-uri': ["'self'"],
+  'connect-src': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'img-src': ["'self'", 'data:'],
+  'object-src': ["'none'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+};
+
 function headersWith(directives: Record<string, string[]>): Middleware {
   return helmet({
     // No helmet defaults merged in: each policy above is the whole policy. In particular no
@@ -52,9 +68,10 @@ function headersWith(directives: Record<string, string[]>): Middleware {
 export function securityHeaders(): Middleware {
   const api = headersWith(API_CSP);
   const docs = headersWith(DOCS_CSP);
+  const app = headersWith(CONSOLE_CSP);
   return (req, res, next) => {
     const path = (req.url ?? '').split('?')[0];
-    const isDocs = path === '/docs' || path.startsWith('/docs/');
-    (isDocs ? docs : api)(req, res, next);
+    const under = (prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+    (under('/docs') ? docs : under('/app') ? app : api)(req, res, next);
   };
 }

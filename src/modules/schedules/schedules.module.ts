@@ -6,6 +6,7 @@ import { GeneratorsModule } from 'src/modules/generators/generators.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
 import { OutboxModule } from 'src/modules/outbox/outbox.module';
 import { ScheduledReport } from './entities/scheduled-report.entity';
+import { HolidayCalendarsController } from './holiday-calendars.controller';
 import { MemberDeparturesService } from './member-departures.service';
 import { RecipientsValidator } from './recipients.validator';
 import { ScheduleAccessPolicy } from './schedule-access.policy';
@@ -23,7 +24,7 @@ import { SchedulesService } from './schedules.service';
     AuditModule,
     OutboxModule,
   ],
-  controllers: [ScheduledReportsController],
+  controllers: [ScheduledReportsController, HolidayCalendarsController],
   providers: [
     SchedulesRepository,
     SchedulesService,

@@ -81,3 +81,29 @@ function source(calendar: string): Holidays {
   }
   return holidays;
 }
+
+/** A holiday calendar `holiday_calendar` accepts: a country, or a state of one. */
+export interface HolidayCalendar {
+  code: string;
+  name: string;
+}
+
+let calendars: HolidayCalendar[] | undefined;
+
+/** Every calendar `holidayCalendarProblem` accepts, countries by name, each followed by its states. */
+export function listHolidayCalendars(): HolidayCalendar[] {
+  if (!calendars) {
+    const holidays = new Holidays();
+    const byName = Object.entries(holidays.getCountries('en')).sort(([, a], [, b]) =>
+      a.localeCompare(b, 'en'),
+    );
+    calendars = byName.flatMap(([code, name]) => [
+      { code, name },
+      ...Object.entries(holidays.getStates(code, 'en') ?? {}).map(([state, stateName]) => ({
+        code: `${code}-${state}`,
+        name: `${name}: ${stateName}`,
+      })),
+    ]);
+  }
+  return calendars;
+}

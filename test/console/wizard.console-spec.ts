@@ -1,0 +1,267 @@
+import type { Browser, Page } from 'playwright-core';
+import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
+import {
+  accessibilityViolations,
+  launchChromium,
+  listen,
+  signedIn,
+} from 'test/utils/console-browser';
+import { createTestApp, TestApp } from 'test/utils/test-app';
+
+jest.setTimeout(90_000);
+
+describe('console: sign-in, dashboard, the schedule wizard and its preview', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let editor: TestMember;
+  let viewer: TestMember;
+  let admin: TestMember;
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([createTestApp(), launchChromium()]);
+    base = await listen(t);
+    const orgId = (await newOrg(t.db)).id;
+    editor = newMember(orgId, { roles: ['editor'], name: 'Erin Editor' });
+    viewer = newMember(orgId, { roles: ['viewer'], name: 'Vic Viewer' });
+    admin = newMember(orgId, { roles: ['admin'], name: 'Ada Admin' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const noViolations = async (page: Page) =>
+    expect(await accessibilityViolations(page)).toEqual([]);
+  const next = (page: Page) => page.getByRole('button', { name: 'Next' }).click();
+
+  it('signs in from the #token URL, then keeps the token out of the address', async () => {
+    const page = await signedIn(browser, base, editor);
+    expect(page.url()).toBe(`${base}/app/`);
+    expect(await page.evaluate('Object.values(sessionStorage).length')).toBe(1);
+    await page.getByRole('heading', { name: 'Scheduled reports' }).waitFor();
+    await noViolations(page);
+    await page.context().close();
+  });
+
+  it('the sign-in page takes a pasted token', async () => {
+    const ctx = await browser.newContext({ timezoneId: 'UTC', locale: 'en-US' });
+    const page = await ctx.newPage();
+    await page.goto(`${base}/app/`);
+    await noViolations(page);
+    await page.getByLabel('Access token').fill('not a token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('That is not a token').waitFor();
+    await page.getByLabel('Access token').fill(tokenFor(editor));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Scheduled reports' }).waitFor();
+    await ctx.close();
+  });
+
+  it('creates a weekly report in America/New_York through the wizard, previewing its runs', async () => {
+    const page = await signedIn(browser, base, editor, {
+      timezoneId: 'Europe/Berlin',
+      locale: 'en-GB',
+    });
+    await page.getByRole('link', { name: 'New report' }).first().click();
+    await page.getByRole('heading', { name: 'New report' }).waitFor();
+    await noViolations(page);
+    await page.getByLabel('Invoice summary').check();
+    await next(page);
+    // Parameters: the form built from parameters_schema, filled from the type's example.
+    await page.getByRole('group', { name: /date range/i }).waitFor();
+    await noViolations(page);
+    await next(page);
+
+    await page.getByLabel('Run', { exact: true }).selectOption('weekly');
+    await page.getByLabel('on', { exact: true }).selectOption({ label: 'Tuesday' });
+    await page.getByLabel('at', { exact: true }).fill('09:00');
+    await page.getByLabel('Time zone').fill('America/New_York');
+    const runs = page.locator('.runs li');
+    await runs.first().locator('strong', { hasText: /Tue/ }).waitFor();
+    expect(await runs.count()).toBe(5);
+    const first = await runs.first().innerText();
+    // In the schedule's zone, in the viewer's (Berlin, six hours ahead), and the UTC offset.
+    expect(first).toMatch(/09:00 (EST|GMT-5)/);
+    expect(first).toMatch(/yours: .*15:00 (CET|GMT\+1)/);
+    expect(first).toContain('UTC-05:00');
+    expect(first).toMatch(/in \d+ days?|tomorrow/);
+    await expect(page.getByText('Every Tuesday at 09:00').first().isVisible()).resolves.toBe(true);
+    await noViolations(page);
+    await next(page);
+
+    await page.getByLabel('Address').fill('nobody@not-allowed.example');
+    await next(page);
+    await next(page);
+    await page.getByLabel('Name').fill('Weekly invoices for NY');
+    await noViolations(page);
+    await page.getByRole('button', { name: 'Create the report' }).click();
+    // The server's 400 lands next to the recipient it is about.
+    const recipientError = page.locator('#recipient-errors-0');
+    await recipientError.waitFor();
+    expect(await recipientError.innerText()).toMatch(/recipients\[0\]/);
+    await page.getByLabel('Address').fill('finance@acme.example');
+    await page.getByRole('button', { name: /Review/ }).click();
+    await page.getByRole('button', { name: 'Create the report' }).click();
+    await page.getByRole('heading', { name: 'Saved “Weekly invoices for NY”' }).waitFor();
+    await page.getByRole('button', { name: 'Run now' }).waitFor();
+
+    const [saved] = await t.db.query(
+      `SELECT schedule_config FROM scheduled_reports WHERE name = 'Weekly invoices for NY'`,
+    );
+    expect(saved.schedule_config).toMatchObject({
+      cadence: 'weekly',
+      time: '09:00',
+      day_of_week: 2,
+      timezone: 'America/New_York',
+    });
+    await page.context().close();
+  });
+
+  it('a 02:30 daily schedule shows the DST note for the March change; a bad cron shows the server error', async () => {
+    const page = await signedIn(browser, base, editor, { timezoneId: 'America/New_York' });
+    await page.goto(`${base}/app/schedules/new`);
+    await page.getByLabel('Invoice summary').check();
+    await next(page);
+    await next(page);
+    await page.getByLabel('Run', { exact: true }).selectOption('daily');
+    await page.getByLabel('at', { exact: true }).fill('02:30');
+    // The zone defaults to the browser's.
+    expect(await page.getByLabel('Time zone').inputValue()).toBe('America/New_York');
+    await page.getByLabel(/Show runs from/).fill('2027-03-12');
+    const note = page.locator('.runs .note');
+    await note.first().waitFor();
+    expect(await note.first().innerText()).toBe(
+      'Note: 02:30 does not exist on 2027-03-14; runs at 03:00 EDT',
+    );
+
+    await page.getByLabel('Advanced: cron').check();
+    await page.getByLabel('Minute').fill('0');
+    await page.getByLabel('Hour').fill('25');
+    await page.getByTestId('preview-errors').waitFor();
+    expect(await page.getByTestId('preview-errors').innerText()).toMatch(/hour/i);
+    await page.getByLabel('Hour').fill('9');
+    await page.getByLabel('Day of month').fill('31');
+    await page.getByLabel('Month', { exact: true }).fill('2');
+    await page.getByLabel('Day of week').fill('*');
+    await page
+      .getByTestId('preview-errors')
+      .getByText(/never fires/)
+      .waitFor();
+    await noViolations(page);
+    await page.context().close();
+  });
+
+  it('editing reopens a cron schedule in cron mode and saves the change', async () => {
+    const res = await t
+      .http()
+      .post('/api/scheduled-reports')
+      .set('Authorization', `Bearer ${tokenFor(editor)}`)
+      .send(
+        scheduleBody({
+          name: 'Cron to edit',
+          schedule_config: {
+            cadence: 'cron',
+            cron_expression: '15 7 * * 1-5',
+            timezone: 'Europe/Paris',
+          },
+        }),
+      )
+      .expect(201);
+    const page = await signedIn(browser, base, editor);
+    await page
+      .getByRole('row', { name: /Cron to edit/ })
+      .getByRole('link', { name: /Edit/ })
+      .click();
+    await page.getByRole('heading', { name: 'Edit “Cron to edit”' }).waitFor();
+    await page.getByRole('button', { name: /Schedule/ }).click();
+    expect(await page.getByLabel('Advanced: cron').isChecked()).toBe(true);
+    expect(await page.getByLabel('Minute').inputValue()).toBe('15');
+    await page.getByLabel('Hour').fill('8');
+    await page.getByRole('button', { name: /Review/ }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Saved “Cron to edit”' }).waitFor();
+    const [saved] = await t.db.query(
+      `SELECT schedule_config FROM scheduled_reports WHERE id = $1`,
+      [res.body.id],
+    );
+    expect(saved.schedule_config).toMatchObject({
+      cadence: 'cron',
+      cron_expression: '15 8 * * 1-5',
+      timezone: 'Europe/Paris',
+    });
+    await page.context().close();
+  });
+
+  it('"needs attention" keeps the paused schedules; the switch resumes one', async () => {
+    const as = (path: string, body: object = {}) =>
+      t
+        .http()
+        .post(path)
+        .set('Authorization', `Bearer ${tokenFor(editor)}`)
+        .send(body);
+    const paused = (await as('/api/scheduled-reports', scheduleBody({ name: 'Paused one' }))).body
+      .id;
+    await as(`/api/scheduled-reports/${paused}/pause`).expect(200);
+    await as('/api/scheduled-reports', scheduleBody({ name: 'Healthy one' })).expect(201);
+    const page = await signedIn(browser, base, editor);
+    await page.getByRole('row', { name: /Healthy one/ }).waitFor();
+    await page.getByLabel(/Needs attention/).check();
+    await page.getByRole('row', { name: /Healthy one/ }).waitFor({ state: 'detached' });
+    const row = page.getByRole('row', { name: /Paused one/ });
+    await row.getByRole('switch').check();
+    await page.getByText('Resumed Paused one: done.').waitFor();
+    const [schedule] = await t.db.query(`SELECT status FROM scheduled_reports WHERE id = $1`, [
+      paused,
+    ]);
+    expect(schedule.status).toBe('active');
+    await page.context().close();
+  });
+
+  it('a viewer sees the schedules but no action that changes them', async () => {
+    const res = await t
+      .http()
+      .post('/api/scheduled-reports')
+      .set('Authorization', `Bearer ${tokenFor(editor)}`)
+      .send(scheduleBody({ name: 'Viewer can read this' }))
+      .expect(201);
+    const page = await signedIn(browser, base, viewer);
+    const row = page.getByRole('row', { name: /Viewer can read this/ });
+    await row.waitFor();
+    expect(await row.getByRole('link', { name: /History/ }).count()).toBe(1);
+    for (const name of [/Edit/, /Delete/, /Run now/]) {
+      expect(await row.getByRole('button', { name }).count()).toBe(0);
+      expect(await row.getByRole('link', { name }).count()).toBe(0);
+    }
+    expect(await row.getByRole('switch').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'New report' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    expect(await row.innerText()).toContain('Erin Editor');
+
+    // A deep link survives a reload: the server answers index.html, the tab keeps the token.
+    await page.goto(`${base}/app/schedules/${res.body.id}/history`);
+    await page.reload();
+    await page.getByRole('heading', { name: 'History of “Viewer can read this”' }).waitFor();
+    expect(await page.getByText('No runs yet.').isVisible()).toBe(true);
+    await noViolations(page);
+    await page.context().close();
+  });
+
+  it('the admin screen: settings, Slack, webhook secret, audit log', async () => {
+    const page = await signedIn(browser, base, admin);
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('heading', { name: 'Organization settings' }).waitFor();
+    await page.getByLabel('Recipients per schedule at most').fill('40');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    await page.getByText(/Not connected|Connected/).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Rotate the secret' }).click();
+    expect(await page.getByLabel(/New secret/).inputValue()).not.toBe('');
+    await page.getByLabel('Action').fill('webhook_secret.rotated');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('row', { name: /webhook_secret\.rotated/ }).waitFor();
+    await noViolations(page);
+    await page.context().close();
+  });
+});
