@@ -1,4 +1,5 @@
-import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
+import { newMember, newOrg, TestMember } from 'test/factories';
+import { SEEDED_YEAR, startRunNow } from 'test/utils/run-report';
 import { expectOneCompletedRun, generationLedger, writingNow } from 'test/utils/generation-ledger';
 import { seedOrgData } from 'test/utils/seed-org';
 import { createTestApp, TestApp } from 'test/utils/test-app';
@@ -33,28 +34,12 @@ describe('generation under worker faults', () => {
   };
   const runNow = async (format: string) => {
     await waitFor('a worker to be up', async () => ready.size > 0, 90_000);
-    const auth = { Authorization: `Bearer ${tokenFor(editor)}` };
-    const schedule = await api
-      .http()
-      .post('/api/scheduled-reports')
-      .set(auth)
-      .send(
-        scheduleBody({
-          output_format: format,
-          recipients: [],
-          report_parameters: {
-            date_range: { preset: 'custom', from: '2025-06-01', to: '2026-05-31' },
-          },
-        }),
-      )
-      .expect(201);
-    const run = await api
-      .http()
-      .post(`/api/scheduled-reports/${schedule.body.id}/run`)
-      .set(auth)
-      .send({})
-      .expect(202);
-    return { scheduleId: schedule.body.id as string, executionId: run.body.id as string };
+    const run = await startRunNow(api, editor, {
+      output_format: format,
+      recipients: [],
+      report_parameters: SEEDED_YEAR,
+    });
+    return run;
   };
   /** The worker process writing the run's file right now; a replacement starts meanwhile. */
   const writer = async (executionId: string): Promise<WorkerProcess> => {

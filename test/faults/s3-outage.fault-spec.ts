@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
-import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
+import { newMember, newOrg, TestMember } from 'test/factories';
+import { SEEDED_YEAR, startRunNow } from 'test/utils/run-report';
 import { addMultipartUploadCalls, pendingUploads } from 'test/utils/s3rver-uploads';
 import { seedOrgData } from 'test/utils/seed-org';
 import { createTestApp, TestApp } from 'test/utils/test-app';
@@ -113,28 +114,12 @@ describe('generation when S3 goes down mid-upload', () => {
   });
 
   it('the run completes once, with one object matching its checksum and no multipart upload left', async () => {
-    const auth = { Authorization: `Bearer ${tokenFor(editor)}` };
-    const schedule = await api
-      .http()
-      .post('/api/scheduled-reports')
-      .set(auth)
-      .send(
-        scheduleBody({
-          output_format: 'csv',
-          recipients: [],
-          report_parameters: {
-            date_range: { preset: 'custom', from: '2025-06-01', to: '2026-05-31' },
-          },
-        }),
-      )
-      .expect(201);
-    const run = await api
-      .http()
-      .post(`/api/scheduled-reports/${schedule.body.id}/run`)
-      .set(auth)
-      .send({})
-      .expect(202);
-    const executionId: string = run.body.id;
+    const run = await startRunNow(api, editor, {
+      output_format: 'csv',
+      recipients: [],
+      report_parameters: SEEDED_YEAR,
+    });
+    const { executionId } = run;
 
     // The first part reaches S3 and is held there: the upload is under way, not finished.
     await new Promise<void>((resolve) => (onPart = resolve));
