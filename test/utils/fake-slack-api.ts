@@ -44,6 +44,9 @@ export class FakeSlackApi {
   readonly uploads = new Map<string, Buffer>();
 
   private readonly queued = new Map<string, SlackReply[]>();
+  /** Calls still to be held unanswered (see holdNext). */
+  private readonly holds: { method: string; match: (call: SlackCall) => boolean }[] = [];
+  private readonly releases = new Set<() => void>();
   private sequence = 0;
   private origin = '';
 
@@ -68,6 +71,25 @@ export class FakeSlackApi {
     this.queued.set(method, [...(this.queued.get(method) ?? []), ...replies]);
   }
 
+  /**
+   * The next call of `method` that `match` accepts is recorded (Slack has acted on it) but not
+   * answered until `releaseHeld()` or until its client goes away: a request in flight when a
+   * worker dies.
+   */
+  holdNext(method: string, match: (call: SlackCall) => boolean = () => true): void {
+    this.holds.push({ method, match });
+  }
+
+  /** Calls received and not answered yet because of holdNext. */
+  get heldCount(): number {
+    return this.releases.size;
+  }
+
+  /** Answers the held calls whose clients are still there. */
+  releaseHeld(): void {
+    [...this.releases].forEach((release) => release());
+  }
+
   callsTo(method: string): SlackCall[] {
     return this.calls.filter((call) => call.method === method);
   }
@@ -76,9 +98,12 @@ export class FakeSlackApi {
     this.calls.length = 0;
     this.queued.clear();
     this.uploads.clear();
+    this.holds.length = 0;
+    this.releaseHeld();
   }
 
   close(): Promise<void> {
+    this.releaseHeld();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -100,6 +125,19 @@ export class FakeSlackApi {
     };
     this.calls.push(call);
 
+    const hold = this.holds.findIndex((h) => h.method === method && h.match(call));
+    if (hold >= 0) {
+      this.holds.splice(hold, 1);
+      await new Promise<void>((resolve) => {
+        const release = () => {
+          this.releases.delete(release);
+          resolve();
+        };
+        this.releases.add(release);
+        res.once('close', release);
+      });
+      if (res.destroyed || res.writableEnded) return;
+    }
     const queued = this.queued.get(method)?.shift();
     if (queued) return send(res, queued);
     if (upload) {
