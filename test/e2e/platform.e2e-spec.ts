@@ -99,6 +99,7 @@ describe('health, errors and the OpenAPI document', () => {
           'GET /api/report-executions/{id}/download',
           'POST /api/report-executions/{id}/download-link',
           'GET /api/files/{token}',
+          'GET /api/holiday-calendars',
           'GET /api/report-executions/{id}/events',
           'GET /api/report-types',
           'GET /api/members',

@@ -635,6 +635,17 @@ export interface components {
        */
       audit_retention_days: number;
       /**
+       * @description Scheduled generations of this organization queued or running at once; the rest wait their turn
+       * @example 2
+       */
+      max_concurrent_generations: number;
+      /**
+       * @description A slot whose schedule's previous run is still pending or running: queue runs it after, coalesce skips it
+       * @example queue
+       * @enum {string}
+       */
+      overlap_policy: 'coalesce' | 'queue';
+      /**
        * @description Files up to this size are attached to emails
        * @example 10485760
        */
@@ -684,6 +695,17 @@ export interface components {
       history_days?: number;
       /** @example 2555 */
       audit_retention_days?: number;
+      /**
+       * @description Scheduled generations of this organization queued or running at once; the rest wait their turn
+       * @example 2
+       */
+      max_concurrent_generations?: number;
+      /**
+       * @description A slot whose schedule's previous run is still pending or running: queue runs it after, coalesce skips it
+       * @example queue
+       * @enum {string}
+       */
+      overlap_policy?: 'coalesce' | 'queue';
       /** @example 10485760 */
       attachment_limit_bytes?: number;
       /** @example 72 */
