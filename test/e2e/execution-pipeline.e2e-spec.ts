@@ -247,12 +247,16 @@ describe('execution pipeline: scheduler → queue → worker → history and dow
   });
 
   it('keeps accepting run-now while Redis is down and loses nothing once it is back', async () => {
-    clock.set('2026-12-05T08:59:00Z');
+    // A day ahead of the real time: the dispatcher stamps dispatched_at with the database's
+    // clock, and the reconciler's grace is measured from this one, so a fixed date that the
+    // real time had passed left both runs forever "too new" to requeue.
+    const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    clock.set(`${day}T08:59:00Z`);
     const due = await createDaily();
     const manual = await createDaily();
     try {
       stopRedis();
-      clock.set('2026-12-05T09:00:02Z');
+      clock.set(`${day}T09:00:02Z`);
       await scheduler.tick(); // commits the slot; the enqueue fails fast
       const res = await as(editor).post(`/api/scheduled-reports/${manual.id}/run`);
       expect(res.status).toBe(202);
