@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { testAppEnv } from './test-env';
+import { untilStarted } from './until-started';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PRELOADS = ['test/utils/preload/fault-tzdata.ts', 'test/utils/preload/skewed-clock.ts'];
@@ -43,24 +44,8 @@ export class SchedulerProcess {
     this.child = child;
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`scheduler did not start:\n${this.output}`)),
-        60_000,
-      );
-      const check = setInterval(() => {
-        if (this.output.includes('role scheduler started')) {
-          clearTimeout(timer);
-          clearInterval(check);
-          resolve();
-        }
-      }, 100);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        clearInterval(check);
-        reject(new Error(`scheduler exited with ${code}:\n${this.output}`));
-      });
-    });
+    const started = () => this.output.includes('role scheduler started');
+    return untilStarted(child, 'scheduler', started, () => this.output, 60_000);
   }
 
   /** SIGKILL: no shutdown hooks; a tick in progress stops wherever it is. */
@@ -68,7 +53,6 @@ export class SchedulerProcess {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
-      child.removeAllListeners('exit');
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
     });

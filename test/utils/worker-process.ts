@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './free-port';
 import { testAppEnv } from './test-env';
+import { untilStarted } from './until-started';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -35,25 +36,10 @@ export class WorkerProcess {
     this.child = child;
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${role} did not start within ${timeoutMs} ms:\n${this.output}`)),
-        timeoutMs,
-      );
-      const check = setInterval(() => {
-        // `role api: API on …` for the API, `role <role> started …` for the others.
-        if (this.output.includes(`role ${role} started`) || this.output.includes(`role ${role}:`)) {
-          clearTimeout(timer);
-          clearInterval(check);
-          resolve();
-        }
-      }, 100);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        clearInterval(check);
-        reject(new Error(`${role} exited with ${code}:\n${this.output}`));
-      });
-    });
+    // `role api: API on …` for the API, `role <role> started …` for the others.
+    const started = () =>
+      this.output.includes(`role ${role} started`) || this.output.includes(`role ${role}:`);
+    return untilStarted(child, role, started, () => this.output, timeoutMs);
   }
 
   /** SIGKILL: no shutdown hooks, no cleanup, the job is left mid-flight. */
@@ -61,7 +47,6 @@ export class WorkerProcess {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
-      child.removeAllListeners('exit');
       child.once('exit', () => resolve());
       killTree(child, 'SIGKILL');
     });
@@ -74,7 +59,6 @@ export class WorkerProcess {
       return Promise.resolve({ code: child?.exitCode ?? null, signal: child?.signalCode ?? null });
     }
     return new Promise((resolve) => {
-      child.removeAllListeners('exit');
       child.once('exit', (code, signal) => resolve({ code, signal }));
       child.kill('SIGTERM');
     });
