@@ -28,6 +28,13 @@ export const CONTENT_TYPES = {
 export const SCHEDULE_STATUSES = ['active', 'paused'] as const;
 export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
 
+/**
+ * Who paused a paused schedule: a member (the API's pause), or the service itself (failed runs
+ * in a row, access revoked at run time, its creator deactivated), which then says why.
+ */
+export const PAUSERS = ['user', 'system'] as const;
+export type Pauser = (typeof PAUSERS)[number];
+
 export const CADENCES = ['daily', 'weekly', 'monthly', 'cron'] as const;
 export type Cadence = (typeof CADENCES)[number];
 

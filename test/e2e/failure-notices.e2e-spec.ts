@@ -67,7 +67,11 @@ describe('failure notices and the automatic pause', () => {
     const schedule = await as
       .get(`/api/scheduled-reports/${first.scheduled_report_id}`)
       .expect(200);
-    expect(schedule.body.status).toBe('paused');
+    expect(schedule.body).toMatchObject({
+      status: 'paused',
+      paused_by: 'system',
+      paused_reason: 'its last 3 runs all failed',
+    });
     const notices = await waitFor('the notices to be sent', async () => {
       const rows: { status: string }[] = await t.db.query(
         `SELECT status FROM notices WHERE scheduled_report_id = $1`,
@@ -78,5 +82,11 @@ describe('failure notices and the automatic pause', () => {
     expect(notices.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
     await queuesDrained(t);
     expect(inbox.messages.filter((m) => m.envelope.to.includes(editor.email))).toHaveLength(4);
+
+    // Resuming forgets who paused it and why.
+    const resumed = await as
+      .post(`/api/scheduled-reports/${first.scheduled_report_id}/resume`)
+      .expect(200);
+    expect(resumed.body).toMatchObject({ status: 'active', paused_by: null, paused_reason: null });
   });
 });

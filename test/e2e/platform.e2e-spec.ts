@@ -108,6 +108,7 @@ describe('health, errors and the OpenAPI document', () => {
           'GET /api/admin/audit-logs',
           'POST /api/scheduled-reports',
           'GET /api/scheduled-reports',
+          'GET /api/scheduled-reports/events',
           'POST /api/scheduled-reports/preview-schedule',
           'GET /api/scheduled-reports/{id}',
           'PUT /api/scheduled-reports/{id}',

@@ -48,6 +48,8 @@ describe('scheduled reports API', () => {
         report_type: 'invoice_summary',
         status: 'active',
         is_active: true,
+        paused_by: null,
+        paused_reason: null,
         last_run_at: null,
         output_format: 'csv',
         delivery_options: {},
@@ -264,13 +266,22 @@ describe('scheduled reports API', () => {
     it('pause clears next_run_at; resume recomputes it from now; both are idempotent', async () => {
       const s = await create(editor);
       const paused = await as(editor).post(`/api/scheduled-reports/${s.id}/pause`).expect(200);
-      expect(paused.body).toMatchObject({ status: 'paused', is_active: false, next_run_at: null });
+      // A member's pause: paused_by says so, and only the service gives a reason.
+      expect(paused.body).toMatchObject({
+        status: 'paused',
+        is_active: false,
+        next_run_at: null,
+        paused_by: 'user',
+        paused_reason: null,
+      });
       await as(editor).post(`/api/scheduled-reports/${s.id}/pause`).expect(200);
       const resumed = await as(editor).post(`/api/scheduled-reports/${s.id}/resume`).expect(200);
       expect(resumed.body).toMatchObject({
         status: 'active',
         is_active: true,
         next_run_at: s.next_run_at,
+        paused_by: null,
+        paused_reason: null,
       });
       await as(editor).post(`/api/scheduled-reports/${s.id}/resume`).expect(200);
       const actions = await t.db.query(

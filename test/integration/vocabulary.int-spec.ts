@@ -5,6 +5,7 @@ import { TEST_DATABASE_URL } from 'test/utils/test-env';
 /** Which vocabulary list each enum-like check constraint of the schema must equal. */
 const CONSTRAINT_LISTS: Record<string, readonly string[]> = {
   scheduled_reports_status_check: vocabulary.SCHEDULE_STATUSES,
+  scheduled_reports_paused_by_check: vocabulary.PAUSERS,
   scheduled_reports_output_format_check: vocabulary.OUTPUT_FORMATS,
   report_executions_status_check: vocabulary.EXECUTION_STATUSES,
   report_executions_trigger_check: vocabulary.EXECUTION_TRIGGERS,

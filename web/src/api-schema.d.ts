@@ -200,6 +200,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/scheduled-reports/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Server-Sent Events: the organization's schedules changed
+     * @description Sends a `changed` event when it opens, then one whenever a schedule, a run or a delivery of the caller's organization is created, changed, paused, resumed or deleted (seen within about 2 s), so a list re-reads itself instead of polling; no other organization's changes. Ends when the token that opened it expires. A member may hold 5 such streams open per API process (429 past that).
+     */
+    get: operations['ScheduledReportsController_events'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/scheduled-reports/preview-schedule': {
     parameters: {
       query?: never;
@@ -951,6 +971,29 @@ export interface components {
       output_format: 'csv' | 'xlsx' | 'pdf';
       delivery_options?: components['schemas']['DeliveryOptionsDto'];
     };
+    LastExecutionDto: {
+      /** @example 8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a */
+      id: string;
+      /**
+       * @example completed
+       * @enum {string}
+       */
+      status: 'pending' | 'running' | 'completed' | 'failed';
+      /**
+       * @example schedule
+       * @enum {string}
+       */
+      trigger: 'schedule' | 'manual';
+      /** @example 2026-11-30T14:00:00.000Z */
+      scheduled_for: string;
+      /** @example 2026-11-30T14:00:04.000Z */
+      completed_at: string | null;
+      /**
+       * @description How many deliveries of this run are `failed` or `bounced`.
+       * @example 1
+       */
+      failed_deliveries: number;
+    };
     ScheduledReportDto: {
       /** @example 3fa85f64-5717-4562-b3fc-2c963f66afa6 */
       id: string;
@@ -988,10 +1031,23 @@ export interface components {
        * @enum {string}
        */
       status: 'active' | 'paused';
+      /**
+       * @description Who paused it: `user` (a member, through the API or the console) or `system` (the service: its last runs all failed, its creator or a recipient no longer qualifies, or its creator was deactivated). Null while active; resuming clears it.
+       * @example system
+       * @enum {string|null}
+       */
+      paused_by: 'user' | 'system' | null;
+      /**
+       * @description Why the service paused it (paused_by `system`); null for a member's pause and while active. Also null for schedules the service paused before reasons were recorded.
+       * @example its last 3 runs all failed
+       */
+      paused_reason: string | null;
       /** @example null */
       last_run_at: string | null;
       /** @example 2026-12-07T14:00:00.000Z */
       next_run_at: string | null;
+      /** @description Its latest run (the first of its execution history), with how many of its deliveries failed or bounced; null when it never ran. Lists read it for the whole page at once. */
+      last_execution: components['schemas']['LastExecutionDto'] | null;
       /** @example 2026-11-28T12:00:00.000Z */
       created_at: string;
       /** @example 2026-11-28T12:00:00.000Z */
@@ -2057,6 +2113,54 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ScheduledReportsController_events: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /**
+       * @description event: changed
+       *     data: {"at":"2026-12-01T09:30:00.000Z"}
+       */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Needs role viewer or above */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Rate limit hit; see the Retry-After header */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': components['schemas']['ErrorResponseDto'];
         };
       };
     };

@@ -27,6 +27,11 @@ export function hasPermission(actor: Pick<Actor, 'permissions'>, permission: str
   return actor.permissions.includes(permission);
 }
 
+/** Whether the service itself acts (`system`, or `system:<why>`), not a member. */
+export function isSystemActor(actor: Pick<Actor, 'userId'>): boolean {
+  return actor.userId === 'system' || actor.userId.startsWith('system:');
+}
+
 /** The actor the scheduler and workers use for an organization. */
 export function systemActor(orgId: string): Actor {
   return { userId: 'system', orgId, roles: ['admin'], permissions: [] };

@@ -45,7 +45,7 @@ export class MemberDeparturesService implements OnModuleInit {
         }),
     );
     for (const id of await this.recipients.activeCreatedBy(orgId, payload.user_id)) {
-      await this.schedules.pause(actor, id);
+      await this.schedules.pause(actor, id, 'its creator was deactivated');
     }
     this.logger.log(
       `member ${payload.member_id} deactivated: off ${changed.length} recipient list(s), their schedules paused`,

@@ -1,6 +1,7 @@
 import { Actor, hasRole } from 'src/common/auth/actor';
 import { maskUrl } from 'src/common/net/mask-url';
 import type { ScheduledRun } from './calendar/schedule-config';
+import { LastExecutionDto } from './dto/last-execution.dto';
 import { NextRunDto } from './dto/next-run.dto';
 import { ScheduledReportDto } from './dto/scheduled-report.dto';
 import { ScheduledReport } from './entities/scheduled-report.entity';
@@ -8,11 +9,12 @@ import { ScheduledReport } from './entities/scheduled-report.entity';
 /**
  * A schedule as the API shows it. Webhook URLs often carry a secret in their path or query:
  * admins and the schedule's creator (who must be able to edit it) see them whole, anyone else
- * the scheme and host only.
+ * the scheme and host only. `lastExecution` is its latest run (LastExecutionsRepository).
  */
 export function toScheduledReportDto(
   s: ScheduledReport,
   viewer: Pick<Actor, 'roles' | 'userId'>,
+  lastExecution: LastExecutionDto | null,
 ): ScheduledReportDto {
   const full = hasRole(viewer, 'admin') || viewer.userId === s.created_by;
   return {
@@ -31,8 +33,11 @@ export function toScheduledReportDto(
     delivery_options: s.delivery_options,
     is_active: s.status === 'active' && s.deleted_at === null,
     status: s.status,
+    paused_by: s.status === 'paused' ? s.paused_by : null,
+    paused_reason: s.status === 'paused' ? s.paused_reason : null,
     last_run_at: s.last_run_at?.toISOString() ?? null,
     next_run_at: s.next_run_at?.toISOString() ?? null,
+    last_execution: lastExecution,
     created_at: s.created_at.toISOString(),
     updated_at: s.updated_at.toISOString(),
   };

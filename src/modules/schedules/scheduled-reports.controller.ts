@@ -5,20 +5,25 @@ import {
   Get,
   HttpCode,
   HttpStatus,
+  MessageEvent,
   Param,
   ParseUUIDPipe,
   Patch,
   Post,
   Put,
   Query,
+  Sse,
+  UseGuards,
 } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
+import { Observable } from 'rxjs';
 import { Actor } from 'src/common/auth/actor';
 import { CurrentActor, RequireRole } from 'src/common/auth/auth.decorators';
 import { Clock } from 'src/common/clock';
@@ -32,7 +37,9 @@ import { PatchScheduledReportDto } from './dto/patch-scheduled-report.dto';
 import { PreviewScheduleDto } from './dto/preview-schedule.dto';
 import { ScheduledReportDto } from './dto/scheduled-report.dto';
 import { UpdateScheduledReportDto } from './dto/update-scheduled-report.dto';
+import { ScheduleChangesStream } from './schedule-changes.stream';
 import { toScheduleChanges, toScheduleInput } from './schedule-input.mapper';
+import { ScheduleStreamRoomGuard } from './schedule-stream-room.guard';
 import { SchedulesService } from './schedules.service';
 
 @ApiTags('scheduled-reports')
@@ -40,6 +47,7 @@ import { SchedulesService } from './schedules.service';
 export class ScheduledReportsController {
   constructor(
     private readonly schedules: SchedulesService,
+    private readonly changes: ScheduleChangesStream,
     private readonly clock: Clock,
   ) {}
 
@@ -67,6 +75,26 @@ export class ScheduledReportsController {
       query.page,
       query.limit,
     );
+  }
+
+  // Declared before `:id`, whose ParseUUIDPipe would otherwise answer 400 for "events".
+  @Sse('events')
+  @RequireRole('viewer')
+  @UseGuards(ScheduleStreamRoomGuard)
+  @ApiOperation({
+    summary: "Server-Sent Events: the organization's schedules changed",
+    description:
+      'Sends a `changed` event when it opens, then one whenever a schedule, a run or a ' +
+      "delivery of the caller's organization is created, changed, paused, resumed or deleted " +
+      '(seen within about 2 s), so a list re-reads itself instead of polling; no other ' +
+      "organization's changes. Ends when the token that opened it expires. A member may hold " +
+      '5 such streams open per API process (429 past that).',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'event: changed\ndata: {"at":"2026-12-01T09:30:00.000Z"}' })
+  @ApiErrors(429)
+  events(@CurrentActor() actor: Actor): Observable<MessageEvent> {
+    return this.changes.open(actor);
   }
 
   @Post('preview-schedule')

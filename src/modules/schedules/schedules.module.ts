@@ -7,9 +7,12 @@ import { OrganizationsModule } from 'src/modules/organizations/organizations.mod
 import { OutboxModule } from 'src/modules/outbox/outbox.module';
 import { ScheduledReport } from './entities/scheduled-report.entity';
 import { HolidayCalendarsController } from './holiday-calendars.controller';
+import { LastExecutionsRepository } from './last-executions.repository';
 import { MemberDeparturesService } from './member-departures.service';
 import { RecipientsValidator } from './recipients.validator';
 import { ScheduleAccessPolicy } from './schedule-access.policy';
+import { ScheduleChangesRepository } from './schedule-changes.repository';
+import { ScheduleChangesStream } from './schedule-changes.stream';
 import { ScheduleRecipientsRepository } from './schedule-recipients.repository';
 import { ScheduleInputValidator } from './schedule-input.validator';
 import { ScheduledReportsController } from './scheduled-reports.controller';
@@ -27,6 +30,9 @@ import { SchedulesService } from './schedules.service';
   controllers: [ScheduledReportsController, HolidayCalendarsController],
   providers: [
     SchedulesRepository,
+    LastExecutionsRepository,
+    ScheduleChangesRepository,
+    ScheduleChangesStream,
     SchedulesService,
     ScheduleInputValidator,
     RecipientsValidator,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, hasRole } from 'src/common/auth/actor';
+import { Actor, hasRole, isSystemActor } from 'src/common/auth/actor';
 import { Clock } from 'src/common/clock';
 import { jsonEqual } from 'src/common/json-equal';
 import { ConflictError, ForbiddenError, NotFoundError } from 'src/common/errors/domain-error';
@@ -15,6 +15,7 @@ import { ScheduledReport } from './entities/scheduled-report.entity';
 import { ScheduleInput, ScheduleInputValidator } from './schedule-input.validator';
 import { NextSlot, NO_NEXT_SLOT, nextSlotAfter } from './next-slot';
 import { toNextRunDto, toScheduledReportDto } from './scheduled-report.mapper';
+import { LastExecutionsRepository } from './last-executions.repository';
 import { ScheduleFilter, SchedulesRepository } from './schedules.repository';
 
 /** Create, read, change, pause, resume and delete schedules of the actor's organization. */
@@ -22,6 +23,7 @@ import { ScheduleFilter, SchedulesRepository } from './schedules.repository';
 export class SchedulesService {
   constructor(
     private readonly schedules: SchedulesRepository,
+    private readonly lastExecutions: LastExecutionsRepository,
     private readonly organizations: OrganizationsService,
     private readonly validator: ScheduleInputValidator,
     private readonly audit: AuditService,
@@ -38,6 +40,8 @@ export class SchedulesService {
         ...valid,
         created_by: actor.userId,
         status: 'active',
+        paused_by: null,
+        paused_reason: null,
         last_run_at: null,
         ...nextSlotAfter(valid.schedule_config, now),
       });
@@ -49,7 +53,7 @@ export class SchedulesService {
       });
       return schedule;
     });
-    return toScheduledReportDto(created, actor);
+    return toScheduledReportDto(created, actor, null);
   }
 
   async list(
@@ -59,8 +63,12 @@ export class SchedulesService {
     limit: number,
   ): Promise<Paginated<ScheduledReportDto>> {
     const { rows, total } = await this.schedules.list(actor.orgId, filter, page, limit);
+    const last = await this.lastExecutions.of(
+      actor.orgId,
+      rows.map((row) => row.id),
+    );
     return paginated(
-      rows.map((row) => toScheduledReportDto(row, actor)),
+      rows.map((row) => toScheduledReportDto(row, actor, last.get(row.id) ?? null)),
       page,
       limit,
       total,
@@ -68,7 +76,7 @@ export class SchedulesService {
   }
 
   async get(actor: Actor, id: string): Promise<ScheduledReportDto> {
-    return toScheduledReportDto(await this.load(actor, id), actor);
+    return this.shown(actor, await this.load(actor, id));
   }
 
   /** PUT (every editable field given) and PATCH (a subset); the result is validated whole. */
@@ -98,31 +106,43 @@ export class SchedulesService {
         },
       },
     );
-    return toScheduledReportDto(updated, actor);
+    return this.shown(actor, updated);
   }
 
-  async pause(actor: Actor, id: string): Promise<ScheduledReportDto> {
+  /**
+   * `reason` says why the service paused it (a member's pause has none); the schedule keeps who
+   * paused it and why until it is resumed, so the console can tell the two apart.
+   */
+  async pause(actor: Actor, id: string, reason?: string): Promise<ScheduledReportDto> {
     const current = await this.loadForChange(actor, id);
-    if (current.status === 'paused') return toScheduledReportDto(current, actor);
+    if (current.status === 'paused') return this.shown(actor, current);
+    const bySystem = isSystemActor(actor);
     const updated = await this.writeVersioned(
       actor,
       current,
-      { status: 'paused', ...NO_NEXT_SLOT },
-      { action: 'schedule.paused' },
+      {
+        status: 'paused',
+        paused_by: bySystem ? 'system' : 'user',
+        paused_reason: bySystem ? (reason ?? null) : null,
+        ...NO_NEXT_SLOT,
+      },
+      { action: 'schedule.paused', ...(bySystem && reason ? { details: { reason } } : {}) },
     );
-    return toScheduledReportDto(updated, actor);
+    return this.shown(actor, updated);
   }
 
   /** Resuming computes the next run from now: slots missed while paused are not run. */
   async resume(actor: Actor, id: string): Promise<ScheduledReportDto> {
     const current = await this.loadForChange(actor, id);
-    if (current.status === 'active') return toScheduledReportDto(current, actor);
+    if (current.status === 'active') return this.shown(actor, current);
     const org = await this.organizations.getOrganization(actor.orgId);
     const now = await this.schedules.databaseNow(this.clock);
     const updated = await this.schedules.withOrgLock(actor.orgId, async (tx) => {
       this.assertActiveQuota(await tx.countActive(), org.max_active_schedules);
       const ok = await tx.update(id, current.version, {
         status: 'active',
+        paused_by: null,
+        paused_reason: null,
         ...nextSlotAfter(current.schedule_config, now),
       });
       if (!ok) throw concurrentChange();
@@ -133,7 +153,7 @@ export class SchedulesService {
       });
       return (await tx.findOne(id)) as ScheduledReport;
     });
-    return toScheduledReportDto(updated, actor);
+    return this.shown(actor, updated);
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
@@ -156,6 +176,12 @@ export class SchedulesService {
   preview(config: ScheduleConfig, after: Date, count: number): NextRunsDto {
     this.validator.validateScheduleOnly(config);
     return { runs: nextRuns(config, after, count).map(toNextRunDto) };
+  }
+
+  /** One schedule as the API answers it, with its latest run. */
+  private async shown(actor: Actor, schedule: ScheduledReport): Promise<ScheduledReportDto> {
+    const last = await this.lastExecutions.of(actor.orgId, [schedule.id]);
+    return toScheduledReportDto(schedule, actor, last.get(schedule.id) ?? null);
   }
 
   /** A schedule of the actor's organization, or 404 (also for another org's id). */

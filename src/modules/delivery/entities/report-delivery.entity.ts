@@ -30,6 +30,8 @@ import { ReportExecution } from 'src/modules/executions/entities/report-executio
 @Check('report_deliveries_status_check', sqlIn('status', DELIVERY_STATUSES))
 @Check('report_deliveries_recipient_type_check', sqlIn('recipient_type', RECIPIENT_TYPES))
 @Index('report_deliveries_organization_id_idx', ['organization_id'])
+// The schedules event stream's "what changed last" (ScheduleChangesRepository).
+@Index('report_deliveries_organization_id_updated_at_idx', ['organization_id', 'updated_at'])
 // The reconciler's scan: pending deliveries whose job may have been lost.
 @Index('report_deliveries_created_at_idx', ['created_at'])
 @Index('report_deliveries_pending_idx', ['updated_at'], { where: `"status" = 'pending'` })

@@ -249,6 +249,7 @@ export class FailureNoticesService implements OnModuleInit {
       await this.schedulesService.pause(
         { ...systemActor(orgId), userId: 'system:auto-pause' },
         scheduleId,
+        why,
       );
       this.logger.warn(`paused schedule ${scheduleId}: ${why}`);
       return true;

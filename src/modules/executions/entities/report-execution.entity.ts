@@ -48,6 +48,8 @@ import type { RunConfig } from '../run-config';
   'created_at',
 ])
 @Index('report_executions_organization_id_created_at_idx', ['organization_id', 'created_at'])
+// The schedules event stream's "what changed last" (ScheduleChangesRepository).
+@Index('report_executions_organization_id_updated_at_idx', ['organization_id', 'updated_at'])
 @Index('report_executions_finished_idx', ['organization_id', 'completed_at'], {
   where: `"status" IN ('completed', 'failed')`,
 })

@@ -2,10 +2,13 @@ import { ApiProperty } from '@nestjs/swagger';
 import {
   OUTPUT_FORMATS,
   OutputFormat,
+  PAUSERS,
+  Pauser,
   SCHEDULE_STATUSES,
   ScheduleStatus,
 } from 'src/domain/vocabulary';
 import { DeliveryOptionsDto } from './delivery-options.dto';
+import { LastExecutionDto } from './last-execution.dto';
 import { RecipientDto } from './recipient.dto';
 import { ScheduleConfigDto } from './schedule-config.dto';
 
@@ -56,11 +59,41 @@ export class ScheduledReportDto {
   @ApiProperty({ enum: SCHEDULE_STATUSES, example: 'active' })
   status: ScheduleStatus;
 
+  @ApiProperty({
+    enum: PAUSERS,
+    nullable: true,
+    example: 'system',
+    description:
+      'Who paused it: `user` (a member, through the API or the console) or `system` (the ' +
+      'service: its last runs all failed, its creator or a recipient no longer qualifies, or ' +
+      'its creator was deactivated). Null while active; resuming clears it.',
+  })
+  paused_by: Pauser | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'its last 3 runs all failed',
+    description:
+      "Why the service paused it (paused_by `system`); null for a member's pause and while " +
+      'active. Also null for schedules the service paused before reasons were recorded.',
+  })
+  paused_reason: string | null;
+
   @ApiProperty({ example: null, nullable: true, type: String })
   last_run_at: string | null;
 
   @ApiProperty({ example: '2026-12-07T14:00:00.000Z', nullable: true, type: String })
   next_run_at: string | null;
+
+  @ApiProperty({
+    type: LastExecutionDto,
+    nullable: true,
+    description:
+      'Its latest run (the first of its execution history), with how many of its deliveries ' +
+      'failed or bounced; null when it never ran. Lists read it for the whole page at once.',
+  })
+  last_execution: LastExecutionDto | null;
 
   @ApiProperty({ example: '2026-11-28T12:00:00.000Z' })
   created_at: string;

@@ -15,6 +15,8 @@ import { sqlIn } from 'src/database/sql-in';
 import {
   OUTPUT_FORMATS,
   OutputFormat,
+  PAUSERS,
+  Pauser,
   RecipientType,
   SCHEDULE_STATUSES,
   ScheduleStatus,
@@ -35,8 +37,11 @@ export interface DeliveryOptions {
 
 @Entity('scheduled_reports')
 @Check('scheduled_reports_status_check', sqlIn('status', SCHEDULE_STATUSES))
+@Check('scheduled_reports_paused_by_check', sqlIn('paused_by', PAUSERS))
 @Check('scheduled_reports_output_format_check', sqlIn('output_format', OUTPUT_FORMATS))
 @Index('scheduled_reports_organization_id_created_at_idx', ['organization_id', 'created_at'])
+// The schedules event stream's "what changed last" (ScheduleChangesRepository).
+@Index('scheduled_reports_organization_id_updated_at_idx', ['organization_id', 'updated_at'])
 @Index('scheduled_reports_due_idx', ['next_run_at'], {
   where: `"status" = 'active' AND "deleted_at" IS NULL`,
 })
@@ -84,6 +89,14 @@ export class ScheduledReport {
 
   @Column('text', { default: 'active' })
   status: ScheduleStatus;
+
+  /** Who paused it; null while active. */
+  @Column('text', { nullable: true })
+  paused_by: Pauser | null;
+
+  /** Why the service paused it; null for a member's pause and while active. */
+  @Column('text', { nullable: true })
+  paused_reason: string | null;
 
   @Column('timestamptz', { nullable: true })
   last_run_at: Date | null;
