@@ -1,45 +1,25 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messagesOf } from './api';
-import { type Execution, loadMembers, loadReportTypes, must, type Schedule, useLoad } from './data';
+import { loadMembers, loadReportTypes, must, type Schedule, useLoad } from './data';
 import { formatIn, scheduleInWords, viewerZone } from './format';
+import { useEventStream } from './live';
 import { linkTo, navigate } from './router';
 import { useSession } from './session';
 import { StatusBadge } from './status';
 
-interface Row {
-  schedule: Schedule;
-  last?: Execution;
-  /** Deliveries of the last run that failed or bounced. */
-  failedDeliveries: number;
-}
-
 /** Last run failed, or a delivery of it failed, or paused (by someone, or by the service). */
-function needsAttention({ schedule, last, failedDeliveries }: Row): boolean {
-  return last?.status === 'failed' || failedDeliveries > 0 || schedule.status === 'paused';
+function needsAttention(s: Schedule): boolean {
+  const last = s.last_execution;
+  return last?.status === 'failed' || (last?.failed_deliveries ?? 0) > 0 || s.status === 'paused';
 }
 
-async function loadRows(): Promise<Row[]> {
-  const page = must(await api.GET('/api/scheduled-reports', { params: { query: { limit: 100 } } }));
-  return Promise.all(
-    page.data.map(async (schedule) => {
-      const runs = await api.GET('/api/scheduled-reports/{id}/executions', {
-        params: { path: { id: schedule.id }, query: { limit: 1 } },
-      });
-      const last = runs.data?.data[0];
-      if (!last) return { schedule, failedDeliveries: 0 };
-      const detail = await api.GET('/api/report-executions/{id}', {
-        params: { path: { id: last.id } },
-      });
-      const deliveries = (detail.data as { deliveries?: { status: string }[] } | undefined)
-        ?.deliveries;
-      const failedDeliveries =
-        deliveries?.filter((d) => d.status === 'failed' || d.status === 'bounced').length ?? 0;
-      return { schedule, last, failedDeliveries };
-    }),
-  );
+/** One request: each schedule comes with its last run and that run's failed deliveries. */
+async function loadRows(): Promise<Schedule[]> {
+  return must(await api.GET('/api/scheduled-reports', { params: { query: { limit: 100 } } })).data;
 }
 
-const LIVE_MS = 15_000;
+// Only while the event stream is down: the rows then refresh this often instead.
+const FALLBACK_MS = 60_000;
 
 export function Dashboard() {
   const session = useSession();
@@ -55,14 +35,16 @@ export function Dashboard() {
   });
   const [notice, setNotice] = useState<string | null>(null);
 
-  // Rows update live: a quiet refresh while the page is visible.
+  // Rows update live: the API says when the organization's schedules or runs changed.
+  const live = useEventStream('/api/scheduled-reports/events', rows.reload);
   useEffect(() => {
+    if (live) return;
     const timer = setInterval(
       () => document.visibilityState === 'visible' && rows.reload(),
-      LIVE_MS,
+      FALLBACK_MS,
     );
     return () => clearInterval(timer);
-  }, []);
+  }, [live]);
 
   const typeName = (t: string) => types.value?.find((x) => x.report_type === t)?.name ?? t;
   const ownerName = (sub: string) => {
@@ -71,11 +53,11 @@ export function Dashboard() {
   };
   const shown = (rows.value ?? []).filter(
     (row) =>
-      (!filter.status || row.schedule.status === filter.status) &&
-      (!filter.type || row.schedule.report_type === filter.type) &&
-      (!filter.owner || row.schedule.created_by === filter.owner) &&
+      (!filter.status || row.status === filter.status) &&
+      (!filter.type || row.report_type === filter.type) &&
+      (!filter.owner || row.created_by === filter.owner) &&
       (!filter.attention || needsAttention(row)) &&
-      (!filter.q || row.schedule.name.toLowerCase().includes(filter.q.toLowerCase())),
+      (!filter.q || row.name.toLowerCase().includes(filter.q.toLowerCase())),
   );
 
   async function act(label: string, call: () => Promise<{ error?: unknown }>) {
@@ -193,7 +175,8 @@ export function Dashboard() {
               </tr>
             </thead>
             <tbody>
-              {shown.map(({ schedule: s, last, failedDeliveries }) => {
+              {shown.map((s) => {
+                const failedDeliveries = s.last_execution?.failed_deliveries ?? 0;
                 const editable = session.canEdit(s.created_by);
                 const zone = s.schedule_config.timezone;
                 const byType = s.recipients.reduce<Record<string, number>>(
@@ -203,7 +186,7 @@ export function Dashboard() {
                 return (
                   <tr key={s.id}>
                     <td>
-                      <StatusBadge status={last?.status ?? 'never'} />
+                      <StatusBadge status={s.last_execution?.status ?? 'never'} />
                       {failedDeliveries > 0 && (
                         <div class="error">
                           {failedDeliveries} {failedDeliveries === 1 ? 'delivery' : 'deliveries'}{' '}
@@ -263,6 +246,12 @@ export function Dashboard() {
                         </label>
                       ) : (
                         s.status
+                      )}
+                      {s.paused_by === 'system' && (
+                        <div class="hint">
+                          paused by the service
+                          {s.paused_reason ? `: ${s.paused_reason}` : ''}
+                        </div>
                       )}
                     </td>
                     <td class="actions">
