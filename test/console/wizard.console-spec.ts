@@ -118,7 +118,7 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
     await page.context().close();
   });
 
-  it('a 02:30 daily schedule shows the DST note for the March change; a bad cron shows the server error', async () => {
+  it('a 02:30 daily schedule shows the DST note for the March change; a bad cron field shows the server error beside it', async () => {
     const page = await signedIn(browser, base, editor, { timezoneId: 'America/New_York' });
     await page.goto(`${base}/app/schedules/new`);
     await page.getByLabel('Invoice summary').check();
@@ -137,9 +137,32 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
 
     await page.getByLabel('Advanced: cron').check();
     await page.getByLabel('Minute').fill('0');
-    await page.getByLabel('Hour').fill('25');
-    await page.getByTestId('preview-errors').waitFor();
-    expect(await page.getByTestId('preview-errors').innerText()).toMatch(/hour/i);
+    const hour = page.getByLabel('Hour');
+    await hour.fill('25');
+    // The server's 400 lands beside the hour input, which names it for screen readers.
+    const hourError = page.locator('#cron-errors-1');
+    await hourError.waitFor();
+    expect(await hourError.innerText()).toBe("hour field '25': 25 is out of range 0-23");
+    expect(await hour.getAttribute('aria-invalid')).toBe('true');
+    expect(await hour.getAttribute('aria-describedby')).toBe('cron-errors-1');
+    expect(await page.getByTestId('preview-errors').count()).toBe(0);
+    await noViolations(page);
+    await hour.fill('9');
+    await hourError.waitFor({ state: 'detached' });
+    await page.locator('.runs li').first().waitFor();
+    expect(await hour.getAttribute('aria-invalid')).toBeNull();
+
+    // An empty field is caught in the browser: marked at once, the server is not asked.
+    const previews: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/preview-schedule') && previews.push(r.url()));
+    await page.getByLabel('Day of week').fill('');
+    await page
+      .locator('#cron-errors-4')
+      .getByText(/day-of-week field is empty/)
+      .waitFor();
+    await page.waitForTimeout(500); // longer than the preview's debounce
+    expect(previews).toEqual([]);
+
     await page.getByLabel('Hour').fill('9');
     await page.getByLabel('Day of month').fill('31');
     await page.getByLabel('Month', { exact: true }).fill('2');
@@ -177,6 +200,11 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
     await page.getByRole('button', { name: /Schedule/ }).click();
     expect(await page.getByLabel('Advanced: cron').isChecked()).toBe(true);
     expect(await page.getByLabel('Minute').inputValue()).toBe('15');
+    // Saving with a field left empty goes back to it instead of sending four fields.
+    await page.getByLabel('Hour').fill('');
+    await page.getByRole('button', { name: /Review/ }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('#cron-errors-1').getByText('hour field is empty').waitFor();
     await page.getByLabel('Hour').fill('8');
     await page.getByRole('button', { name: /Review/ }).click();
     await page.getByRole('button', { name: 'Save changes' }).click();

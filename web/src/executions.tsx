@@ -244,6 +244,20 @@ function Downloads({ run, schedule }: { run: Execution; schedule?: Schedule }) {
   );
 }
 
+/** What the console reads of a run's metadata (the API types it as an open object). */
+interface RunMetadata {
+  rows_generated?: number;
+  as_of?: string;
+  filters_applied?: { date_range?: { from?: string; to?: string } };
+}
+
+/** The dates the report covered, as recorded at generation; a re-run's shows it hit the right one. */
+function periodOf(metadata: RunMetadata): string | null {
+  const range = metadata.filters_applied?.date_range;
+  if (!range?.from || !range.to) return null;
+  return range.from === range.to ? range.from : `${range.from} to ${range.to}`;
+}
+
 const FINAL = ['completed', 'failed'];
 const DELIVERY_POLL_MS = 1500;
 
@@ -266,6 +280,8 @@ export function ExecutionDetail({ id }: { id: string }) {
   const timeline = useStatusStream(id, (status) => FINAL.includes(status) && run.reload());
   const [message, setMessage] = useState('');
   const r = run.value;
+  const metadata = (r?.metadata ?? {}) as RunMetadata;
+  const period = periodOf(metadata);
   const zone = schedule.value?.schedule_config.timezone ?? viewerZone;
   const editable = schedule.value ? session.canEdit(schedule.value.created_by) : false;
   const deliveries = (r as { deliveries?: Delivery[] } | undefined)?.deliveries ?? [];
@@ -309,11 +325,21 @@ export function ExecutionDetail({ id }: { id: string }) {
             <dt>Slot</dt>
             <dd>{formatIn(r.scheduled_for, zone)}</dd>
             <dt>Trigger</dt>
-            <dd>{r.trigger}</dd>
+            <dd>
+              {r.trigger}
+              {metadata.as_of &&
+                `, re-run of the last slot at or before ${formatIn(metadata.as_of, zone)}`}
+            </dd>
+            {period && (
+              <>
+                <dt>Period</dt>
+                <dd>{period}</dd>
+              </>
+            )}
             <dt>Duration</dt>
             <dd>{duration(r.execution_time_ms)}</dd>
             <dt>Rows</dt>
-            <dd>{String((r.metadata as { rows_generated?: number }).rows_generated ?? '—')}</dd>
+            <dd>{String(metadata.rows_generated ?? '—')}</dd>
             <dt>Size</dt>
             <dd>{bytes(r.file_size)}</dd>
             {r.error_message && (

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messagesOf, type Schema } from './api';
+import { cronFieldError, cronFieldProblems } from './cron-errors';
 import { loadMembers, loadReportTypes, must, type ReportType, useLoad } from './data';
 import { cronInWords, scheduleInWords, viewerZone, WEEKDAYS } from './format';
 import { ParamsForm } from './params-form';
@@ -133,14 +134,17 @@ function stepOf(message: string): number {
   return 5;
 }
 
+/** The alert wraps the list: role="alert" on the <ul> itself would unmake it a list. */
 function Errors({ messages, id }: { messages: string[]; id?: string }) {
   if (!messages.length) return null;
   return (
-    <ul class="error" id={id} role="alert">
-      {messages.map((m) => (
-        <li key={m}>{m}</li>
-      ))}
-    </ul>
+    <div id={id} role="alert">
+      <ul class="error">
+        {messages.map((m) => (
+          <li key={m}>{m}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -152,6 +156,7 @@ export function Wizard({ id }: { id?: string }) {
   const [draft, setDraft] = useState<Draft | null>(id ? null : emptyDraft());
   const [step, setStep] = useState(0);
   const [errors, setErrors] = useState<string[]>([]);
+  const [previewErrors, setPreviewErrors] = useState<string[]>([]);
   const [saved, setSaved] = useState<{ id: string; name: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -173,17 +178,36 @@ export function Wizard({ id }: { id?: string }) {
     );
   }
   const update = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
-  const updateSchedule = (patch: Partial<ScheduleDraft>) =>
+  const updateSchedule = (patch: Partial<ScheduleDraft>) => {
     update({ schedule: { ...draft.schedule, ...patch } });
+    // The preview judges the changed schedule at once; the last save's verdict no longer holds.
+    setErrors(errors.filter((m) => stepOf(m) !== 2));
+  };
   const type: ReportType | undefined = types.value?.find(
     (t) => t.report_type === draft.report_type,
   );
   const stepErrors = (n: number) => errors.filter((m) => stepOf(m) === n);
   const canNext = step !== 0 || !!type;
+  const cronProblems = draft.schedule.mode === 'cron' ? cronFieldProblems(draft.schedule.cron) : [];
+  const cronIncomplete = cronProblems.some(Boolean);
+  /** Per cron input: the browser's own problem, else what the server said about it. */
+  const cronFieldMessages = CRON_FIELDS.map((_, i) => {
+    const own = cronProblems[i];
+    if (own) return [own];
+    const server = [...previewErrors, ...stepErrors(2)].map(cronFieldError);
+    return [...new Set(server.filter((e) => e?.field === i).map((e) => e!.text))];
+  });
+  const problemsAt = (n: number) =>
+    stepErrors(n).length + (n === 2 ? cronProblems.filter(Boolean).length : 0);
 
   async function save() {
+    if (cronIncomplete) return setStep(2); // the empty fields are marked there
     setBusy(true);
     const body = toBody(draft!);
+    // Empty rows are not sent: drop them, so the server's recipients[i] is the i-th row shown.
+    if (body.recipients.length < draft!.recipients.length) {
+      setDraft({ ...draft!, recipients: body.recipients });
+    }
     const answer = id
       ? await api.PUT('/api/scheduled-reports/{id}', { params: { path: { id } }, body })
       : await api.POST('/api/scheduled-reports', { body });
@@ -241,7 +265,7 @@ export function Wizard({ id }: { id?: string }) {
           <li key={title} aria-current={n === step ? 'step' : undefined}>
             <button type="button" class="link" onClick={() => setStep(n)} disabled={n > 0 && !type}>
               {n + 1}. {title}
-              {stepErrors(n).length > 0 && ' (needs a fix)'}
+              {problemsAt(n) > 0 && ' (needs a fix)'}
             </button>
           </li>
         ))}
@@ -393,24 +417,31 @@ export function Wizard({ id }: { id?: string }) {
                 <fieldset>
                   <legend>Cron fields (minute hour day-of-month month day-of-week)</legend>
                   <div class="cron">
-                    {CRON_FIELDS.map((name, i) => (
-                      <div key={name} class="field">
-                        <label for={`cron-${i}`}>{name}</label>
-                        <input
-                          id={`cron-${i}`}
-                          value={s.cron[i] ?? ''}
-                          size={8}
-                          onInput={(e) => {
-                            const cron = [...s.cron];
-                            cron[i] = e.currentTarget.value.trim();
-                            updateSchedule({ cron });
-                          }}
-                        />
-                      </div>
-                    ))}
+                    {CRON_FIELDS.map((name, i) => {
+                      const messages = cronFieldMessages[i];
+                      return (
+                        <div key={name} class="field">
+                          <label for={`cron-${i}`}>{name}</label>
+                          <input
+                            id={`cron-${i}`}
+                            value={s.cron[i] ?? ''}
+                            size={8}
+                            aria-invalid={messages.length ? true : undefined}
+                            aria-describedby={messages.length ? `cron-errors-${i}` : undefined}
+                            onInput={(e) => {
+                              const cron = [...s.cron];
+                              cron[i] = e.currentTarget.value.trim();
+                              updateSchedule({ cron });
+                            }}
+                          />
+                          <Errors messages={messages} id={`cron-errors-${i}`} />
+                        </div>
+                      );
+                    })}
                   </div>
                   <p class="hint" aria-live="polite">
-                    {cronWords ?? 'Not a cron expression cronstrue can read; the preview says why.'}
+                    {cronWords ??
+                      'Not a cron expression cronstrue can read; the fields or the preview say why.'}
                   </p>
                 </fieldset>
               )}
@@ -462,7 +493,12 @@ export function Wizard({ id }: { id?: string }) {
                 <strong>{scheduleInWords(config)}</strong>, {s.timezone} time.
               </p>
             </div>
-            <SchedulePreview config={config} />
+            <SchedulePreview
+              config={config}
+              incomplete={cronIncomplete}
+              onErrors={setPreviewErrors}
+              shownElsewhere={(m) => s.mode === 'cron' && cronFieldError(m) !== null}
+            />
           </div>
         )}
 

@@ -22,7 +22,10 @@ export interface CronExpression {
   dowMask: number;
 }
 
-/** A cron expression outside the v1 dialect; the message names the field and the reason. */
+/**
+ * A cron expression outside the v1 dialect; the message names the field and the reason. The
+ * console puts "<name> field '…'" beside that field's input (web/src/cron-errors.ts).
+ */
 export class CronParseError extends Error {}
 
 interface FieldSpec {
