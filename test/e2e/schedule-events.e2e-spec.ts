@@ -120,6 +120,26 @@ describe('GET /api/scheduled-reports/events', () => {
     );
   });
 
+  it("shares the member's cap with run timelines: one budget for every event stream", async () => {
+    const member = newMember(viewer.orgId, { roles: ['viewer'] });
+    const run = await runReportNow(t, editor, { name: 'Timeline under the cap' });
+    const timeline = () =>
+      fetch(`${base}/api/report-executions/${run.id}/events`, {
+        headers: { Authorization: `Bearer ${tokenFor(member)}` },
+      });
+    const lists = [];
+    for (let i = 0; i < 5; i += 1) lists.push(watch(member));
+    for (const list of lists) expect(await list.status).toBe(200);
+
+    expect((await timeline()).status).toBe(429);
+    lists[0].close();
+    await waitFor('the closed stream to give its place back', async () => {
+      const res = await timeline();
+      await res.body?.cancel();
+      return res.status === 200;
+    });
+  });
+
   it('needs a token', async () => {
     expect((await fetch(`${base}/api/scheduled-reports/events`)).status).toBe(401);
   });

@@ -1,9 +1,10 @@
 import { MessageEvent } from '@nestjs/common';
-import { Subject, Subscription } from 'rxjs';
+import { Subject } from 'rxjs';
 import type { Actor } from 'src/common/auth/actor';
 import { FakeExecutionStore, ORG } from 'test/fakes/execution.fakes';
 import type { ExecutionEvent, ExecutionEventsService } from './execution-events.service';
-import { ExecutionStatusStream, MAX_STREAMS_PER_MEMBER } from './execution-status.stream';
+import { MemberStreams } from 'src/common/streams/member-streams';
+import { ExecutionStatusStream } from './execution-status.stream';
 import type { ExecutionsRepository } from './executions.repository';
 
 const actor = (overrides: Partial<Actor> = {}): Actor => ({
@@ -29,6 +30,7 @@ function setup() {
   const stream = new ExecutionStatusStream(
     repository as unknown as ExecutionsRepository,
     events as unknown as ExecutionEventsService,
+    new MemberStreams(),
   );
   const watch = (id: string, who = actor()) => {
     const seen: MessageEvent[] = [];
@@ -38,7 +40,7 @@ function setup() {
       .subscribe({ next: (e) => seen.push(e), complete: () => (done = true) });
     return { seen, subscription, isDone: () => done };
   };
-  return { store, stream, published, watch, queries: () => queries };
+  return { store, published, watch, queries: () => queries };
 }
 
 /** Lets pending promise callbacks (the row reads) run. */
@@ -76,19 +78,6 @@ describe('ExecutionStatusStream', () => {
     expect(afterOpening).toBe(3);
     expect(queries() - afterOpening).toBe(3);
     watchers.forEach((w) => w.subscription.unsubscribe());
-  });
-
-  it('caps the streams a member holds open, and frees a place when one closes', async () => {
-    const { store, stream, watch } = setup();
-    const run = store.add({ status: 'running', updated_at: new Date() });
-    const open: Subscription[] = [];
-    for (let i = 0; i < MAX_STREAMS_PER_MEMBER; i += 1) open.push(watch(run.id).subscription);
-
-    expect(stream.hasRoomFor(actor())).toBe(false);
-    expect(stream.hasRoomFor(actor({ userId: 'u-2' }))).toBe(true);
-    open.pop()?.unsubscribe();
-    expect(stream.hasRoomFor(actor())).toBe(true);
-    open.forEach((s) => s.unsubscribe());
   });
 
   it('ends when the token that opened it expires', async () => {

@@ -3,28 +3,23 @@ import {
   concat,
   defer,
   distinctUntilChanged,
-  EMPTY,
   filter,
-  finalize,
   interval,
   map,
   merge,
   Observable,
-  share,
   switchMap,
-  takeUntil,
   takeWhile,
-  timer,
 } from 'rxjs';
 import { Actor } from 'src/common/auth/actor';
+import { MemberStreams } from 'src/common/streams/member-streams';
+import { SharedPolls } from 'src/common/streams/shared-polls';
 import { ExecutionEvent, ExecutionEventsService } from './execution-events.service';
 import { ReportExecution } from './entities/report-execution.entity';
 import { ExecutionsRepository } from './executions.repository';
 
 // Re-read the row this often, so a lost pub/sub message (Redis restart) only delays an event.
 const POLL_MS = 5000;
-/** Streams one member may hold open in one API process. */
-export const MAX_STREAMS_PER_MEMBER = 5;
 const TERMINAL = new Set(['completed', 'failed']);
 
 /**
@@ -34,52 +29,28 @@ const TERMINAL = new Set(['completed', 'failed']);
  */
 @Injectable()
 export class ExecutionStatusStream {
-  private readonly polls = new Map<string, Observable<ExecutionEvent>>();
-  private readonly openPerMember = new Map<string, number>();
+  private readonly rows = new SharedPolls<ExecutionEvent>();
 
   constructor(
     private readonly executions: ExecutionsRepository,
     private readonly events: ExecutionEventsService,
+    private readonly streams: MemberStreams,
   ) {}
 
-  /** Whether the member may open one more stream here. */
-  hasRoomFor(actor: Actor): boolean {
-    return (this.openPerMember.get(memberKey(actor)) ?? 0) < MAX_STREAMS_PER_MEMBER;
-  }
-
   open(actor: Actor, id: string): Observable<MessageEvent> {
-    const key = memberKey(actor);
-    const expired = actor.tokenExpiresAt
-      ? timer(Math.max(0, actor.tokenExpiresAt.getTime() - Date.now()))
-      : EMPTY;
-    return defer(() => {
-      this.openPerMember.set(key, (this.openPerMember.get(key) ?? 0) + 1);
-      const now = this.read(actor.orgId, id);
-      return merge(this.events.watch(id), concat(now, this.poll(actor.orgId, id)));
-    }).pipe(
+    const changes = defer(() =>
+      merge(this.events.watch(id), concat(this.read(actor.orgId, id), this.poll(actor.orgId, id))),
+    ).pipe(
       distinctUntilChanged((a, b) => a.status === b.status),
       takeWhile((event) => !TERMINAL.has(event.status), true),
-      takeUntil(expired),
       map((event) => ({ type: 'status', data: event })),
-      finalize(() => {
-        const left = (this.openPerMember.get(key) ?? 1) - 1;
-        if (left > 0) this.openPerMember.set(key, left);
-        else this.openPerMember.delete(key);
-      }),
     );
+    return this.streams.hold(actor, changes);
   }
 
   /** The row every POLL_MS: one timer and one query per execution, whoever watches it. */
   private poll(orgId: string, id: string): Observable<ExecutionEvent> {
-    const existing = this.polls.get(id);
-    if (existing) return existing;
-    const shared = interval(POLL_MS).pipe(
-      switchMap(() => this.read(orgId, id)),
-      finalize(() => this.polls.delete(id)),
-      share({ resetOnRefCountZero: true }),
-    );
-    this.polls.set(id, shared);
-    return shared;
+    return this.rows.get(id, () => interval(POLL_MS).pipe(switchMap(() => this.read(orgId, id))));
   }
 
   private read(orgId: string, id: string): Observable<ExecutionEvent> {
@@ -88,10 +59,6 @@ export class ExecutionStatusStream {
       map(toEvent),
     );
   }
-}
-
-function memberKey(actor: Actor): string {
-  return `${actor.orgId}:${actor.userId}`;
 }
 
 function toEvent(e: ReportExecution): ExecutionEvent {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock } from 'src/common/clock';
+import { EventStreamsModule } from 'src/common/streams/event-streams.module';
 import { AuditModule } from 'src/modules/audit/audit.module';
 import { GeneratorsModule } from 'src/modules/generators/generators.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
@@ -34,6 +35,7 @@ import { ScheduleExecutionsController } from './schedule-executions.controller';
     OrganizationsModule,
     OutboxModule,
     MetricsCountersModule,
+    EventStreamsModule,
   ],
   controllers: [ScheduleExecutionsController, ReportExecutionsController, FilesController],
   providers: [

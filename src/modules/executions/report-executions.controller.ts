@@ -24,13 +24,13 @@ import { Actor } from 'src/common/auth/actor';
 import { CurrentActor, RequireRole } from 'src/common/auth/auth.decorators';
 import { ApiErrors } from 'src/common/http/api-errors.decorator';
 import { ErrorResponseDto } from 'src/common/http/error-response.dto';
+import { StreamRoomGuard } from 'src/common/streams/stream-room.guard';
 import { DownloadLinkDto } from './dto/download-link.dto';
 import { LinksRevokedDto } from './dto/links-revoked.dto';
 import { DownloadsService } from './downloads.service';
 import { fileResponse } from './file-download.response';
 import { ExecutionStatusStream } from './execution-status.stream';
 import { ExecutionVisibleGuard } from './execution-visible.guard';
-import { StreamRoomGuard } from './stream-room.guard';
 
 @ApiTags('report-executions')
 @Controller('report-executions')
@@ -128,8 +128,8 @@ export class ReportExecutionsController {
     summary: 'Server-Sent Events of status changes',
     description:
       'Sends the current status first, then every change; ends after completed or failed, or ' +
-      'when the token that opened it expires. A member may hold 5 streams open per API ' +
-      'process (429 past that).',
+      'when the token that opened it expires. A member may hold 5 event streams open per API ' +
+      'process, these and schedule-list streams together (429 past that).',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'data: {"execution_id","status","at",...}' })

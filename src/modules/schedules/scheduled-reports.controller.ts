@@ -29,6 +29,7 @@ import { CurrentActor, RequireRole } from 'src/common/auth/auth.decorators';
 import { Clock } from 'src/common/clock';
 import { ApiErrors } from 'src/common/http/api-errors.decorator';
 import { PaginatedResponseDto } from 'src/common/http/paginated-response.dto';
+import { StreamRoomGuard } from 'src/common/streams/stream-room.guard';
 import { CreateScheduledReportDto } from './dto/create-scheduled-report.dto';
 import { ListScheduledReportsQueryDto } from './dto/list-scheduled-reports-query.dto';
 import { NextRunsDto } from './dto/next-run.dto';
@@ -39,7 +40,6 @@ import { ScheduledReportDto } from './dto/scheduled-report.dto';
 import { UpdateScheduledReportDto } from './dto/update-scheduled-report.dto';
 import { ScheduleChangesStream } from './schedule-changes.stream';
 import { toScheduleChanges, toScheduleInput } from './schedule-input.mapper';
-import { ScheduleStreamRoomGuard } from './schedule-stream-room.guard';
 import { SchedulesService } from './schedules.service';
 
 @ApiTags('scheduled-reports')
@@ -80,7 +80,7 @@ export class ScheduledReportsController {
   // Declared before `:id`, whose ParseUUIDPipe would otherwise answer 400 for "events".
   @Sse('events')
   @RequireRole('viewer')
-  @UseGuards(ScheduleStreamRoomGuard)
+  @UseGuards(StreamRoomGuard)
   @ApiOperation({
     summary: "Server-Sent Events: the organization's schedules changed",
     description:
@@ -88,7 +88,8 @@ export class ScheduledReportsController {
       "delivery of the caller's organization is created, changed, paused, resumed or deleted " +
       '(seen within about 2 s), so a list re-reads itself instead of polling; no other ' +
       "organization's changes. Ends when the token that opened it expires. A member may hold " +
-      '5 such streams open per API process (429 past that).',
+      '5 event streams open per API process, these and run timelines together (429 past ' +
+      'that).',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'event: changed\ndata: {"at":"2026-12-01T09:30:00.000Z"}' })

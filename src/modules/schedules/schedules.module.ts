@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock } from 'src/common/clock';
+import { EventStreamsModule } from 'src/common/streams/event-streams.module';
 import { AuditModule } from 'src/modules/audit/audit.module';
 import { GeneratorsModule } from 'src/modules/generators/generators.module';
 import { OrganizationsModule } from 'src/modules/organizations/organizations.module';
@@ -26,6 +27,7 @@ import { SchedulesService } from './schedules.service';
     GeneratorsModule,
     AuditModule,
     OutboxModule,
+    EventStreamsModule,
   ],
   controllers: [ScheduledReportsController, HolidayCalendarsController],
   providers: [
