@@ -66,12 +66,14 @@ export class ReportDataReader {
     const cancel = () => void this.cancel(client);
     limits.signal?.addEventListener('abort', cancel, { once: true });
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       // One COPY streams a whole report, and the snapshot idles while a slow writer catches up:
       // the pool's statement and idle limits are for short work; the report's own timeout (the
-      // generation timeout, when given) bounds its statements instead.
+      // generation timeout, when given) bounds its statements instead. Sent with BEGIN as one
+      // message: as two, the session sat idle in its transaction between them, and a busy host
+      // let the pool's idle limit end it there.
       await client.query(
-        `SET LOCAL statement_timeout = ${limits.timeoutMs ? Math.max(1, Math.ceil(limits.timeoutMs)) : 0}; ` +
+        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ' +
+          `SET LOCAL statement_timeout = ${limits.timeoutMs ? Math.max(1, Math.ceil(limits.timeoutMs)) : 0}; ` +
           'SET LOCAL idle_in_transaction_session_timeout = 0',
       );
       const { rows } = await client.query<{ as_of: Date }>('SELECT now() AS as_of');
