@@ -5,7 +5,7 @@ import type { Queue } from 'bull';
 import { SchedulerService } from 'src/modules/scheduler/scheduler.service';
 import { GENERATION_QUEUE } from 'src/queue/queue.constants';
 import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
-import { FakeClock } from 'test/utils/fake-clock';
+import { FakeClock, utcDateFromToday } from 'test/utils/fake-clock';
 import { seedOrgData } from 'test/utils/seed-org';
 import { createTestApp, TestApp } from 'test/utils/test-app';
 import { TEST_STORAGE_DIR } from 'test/utils/test-env';
@@ -17,7 +17,8 @@ jest.setTimeout(180_000);
 
 /** Failure paths, with real processes killed and real concurrency. */
 describe('execution pipeline under failure', () => {
-  const clock = new FakeClock(new Date('2027-01-04T08:00:00Z'));
+  const [day1, day2, day3] = [7, 8, 9].map(utcDateFromToday);
+  const clock = new FakeClock(new Date(`${day1}T08:00:00Z`));
   let api: TestApp;
   let orgId: string;
   let editor: TestMember;
@@ -78,16 +79,16 @@ describe('execution pipeline under failure', () => {
     await api.db.query(
       `INSERT INTO scheduled_reports (organization_id, created_by, name, report_type, schedule_config, output_format, next_run_at)
        SELECT $1, 'bulk', 'bulk ' || g, 'invoice_summary',
-              '{"cadence":"daily","time":"09:00","timezone":"UTC"}', 'csv', '2027-01-04T09:00:00Z'
+              '{"cadence":"daily","time":"09:00","timezone":"UTC"}', 'csv', $2
          FROM generate_series(1, 500) g`,
-      [due],
+      [due, `${day1}T09:00:00Z`],
     );
     const schedulers = await Promise.all(
       [1, 2, 3].map(() => createTestApp({ role: 'scheduler', clock })),
     );
     schedulers.forEach((s) => useManualTicks(s.app));
     try {
-      clock.set('2027-01-04T09:00:03Z');
+      clock.set(`${day1}T09:00:03Z`);
       // Other tests' schedules may come due at this (fake) time too: count this org's rows.
       await Promise.all(schedulers.map((s) => s.app.get(SchedulerService).tick()));
       const [counts] = await api.db.query(
@@ -101,7 +102,7 @@ describe('execution pipeline under failure', () => {
         [due],
       );
       expect(next.map((r: { next_run_at: Date }) => r.next_run_at.toISOString())).toEqual([
-        '2027-01-05T09:00:00.000Z',
+        `${day2}T09:00:00.000Z`,
       ]);
     } finally {
       // These have no data worth generating: drop the jobs and the schedules.
@@ -114,13 +115,13 @@ describe('execution pipeline under failure', () => {
   });
 
   it('a schedule paused while its job waits in the queue does not generate', async () => {
-    clock.set('2027-01-05T08:00:00Z');
+    clock.set(`${day2}T08:00:00Z`);
     const schedule = await createSchedule();
     const schedulerApp = await createTestApp({ role: 'scheduler', clock });
     useManualTicks(schedulerApp.app);
     let worker: TestApp | null = null;
     try {
-      clock.set('2027-01-05T09:00:01Z');
+      clock.set(`${day2}T09:00:01Z`);
       await schedulerApp.app.get(SchedulerService).tick();
       const [execution] = await api.db.query(
         'SELECT id, status FROM report_executions WHERE scheduled_report_id = $1',
@@ -182,7 +183,7 @@ describe('execution pipeline under failure', () => {
   });
 
   it('deleting a schedule while its run is in progress finishes that run and starts no other', async () => {
-    clock.set('2027-01-06T08:00:00Z');
+    clock.set(`${day3}T08:00:00Z`);
     const schedule = await createSchedule();
     const worker = await createTestApp({ role: 'worker', clock });
     try {
@@ -199,7 +200,7 @@ describe('execution pipeline under failure', () => {
       const schedulerApp = await createTestApp({ role: 'scheduler', clock });
       useManualTicks(schedulerApp.app);
       try {
-        clock.set('2027-01-06T09:00:05Z');
+        clock.set(`${day3}T09:00:05Z`);
         await schedulerApp.app.get(SchedulerService).tick();
       } finally {
         await schedulerApp.close();

@@ -4,7 +4,7 @@ import { GENERATION_QUEUE } from 'src/queue/queue.constants';
 import { SchedulerService } from 'src/modules/scheduler/scheduler.service';
 import { newMember, newOrg, scheduleBody, TestMember } from 'test/factories';
 import { settledDeliveries } from 'test/utils/deliveries';
-import { FakeClock } from 'test/utils/fake-clock';
+import { FakeClock, utcDateFromToday } from 'test/utils/fake-clock';
 import { clientFor } from 'test/utils/http-client';
 import { useManualTicks } from 'test/utils/manual-ticks';
 import { SmtpInbox, startSmtpInbox } from 'test/utils/smtp-inbox';
@@ -19,7 +19,8 @@ jest.setTimeout(60_000);
  * uses the settings copied when its slot was claimed.
  */
 describe('editing a schedule around its due slot', () => {
-  const clock = new FakeClock(new Date('2027-02-01T08:59:00Z'));
+  const day = utcDateFromToday(7);
+  const clock = new FakeClock(new Date(`${day}T08:59:00Z`));
   let t: TestApp;
   let inbox: SmtpInbox;
   let editor: TestMember;
@@ -45,7 +46,7 @@ describe('editing a schedule around its due slot', () => {
     );
 
   it('keeps a due slot edited before its claim, and runs it with the settings at claim', async () => {
-    clock.set('2027-02-01T08:59:00Z');
+    clock.set(`${day}T08:59:00Z`);
     const as = clientFor(t, editor);
     const created = await as
       .post(
@@ -55,27 +56,27 @@ describe('editing a schedule around its due slot', () => {
       .expect(201);
     const id = created.body.id as string;
 
-    clock.set('2027-02-01T09:00:20Z'); // due; no scheduler has claimed it yet
+    clock.set(`${day}T09:00:20Z`); // due; no scheduler has claimed it yet
     const edited = await as
       .patch(`/api/scheduled-reports/${id}`, {
         name: 'Renamed before the claim',
         schedule_config: { cadence: 'daily', time: '10:00', timezone: 'UTC' },
       })
       .expect(200);
-    expect(edited.body.next_run_at).toBe('2027-02-01T09:00:00.000Z');
+    expect(edited.body.next_run_at).toBe(`${day}T09:00:00.000Z`);
     const [audit] = await t.db.query(
       `SELECT details FROM audit_logs WHERE resource_id = $1 AND action = 'schedule.updated'`,
       [id],
     );
-    expect(audit.details.due_slot_kept).toBe('2027-02-01T09:00:00.000Z');
+    expect(audit.details.due_slot_kept).toBe(`${day}T09:00:00.000Z`);
 
     // This process's generation worker waits until the edit below is saved.
     const generation = t.app.get<Queue>(getQueueToken(GENERATION_QUEUE));
     await generation.pause(true);
     await scheduler.tick();
     const [run] = await executionsOf(id);
-    expect(run.scheduled_for).toEqual(new Date('2027-02-01T09:00:00Z'));
-    expect(run.slot_local).toBe('2027-02-01T09:00');
+    expect(run.scheduled_for).toEqual(new Date(`${day}T09:00:00Z`));
+    expect(run.slot_local).toBe(`${day}T09:00`);
     expect(run.config_snapshot).toMatchObject({
       name: 'Renamed before the claim',
       output_format: 'csv',
@@ -83,7 +84,7 @@ describe('editing a schedule around its due slot', () => {
     const [schedule] = await t.db.query(`SELECT next_run_at FROM scheduled_reports WHERE id = $1`, [
       id,
     ]);
-    expect(schedule.next_run_at).toEqual(new Date('2027-02-01T10:00:00Z'));
+    expect(schedule.next_run_at).toEqual(new Date(`${day}T10:00:00Z`));
 
     // Changed after the claim: the next run's business, not this one's.
     await as

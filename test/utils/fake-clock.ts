@@ -23,3 +23,12 @@ export class FakeClock extends Clock {
     this.current = new Date(this.current.getTime() + ms);
   }
 }
+
+/**
+ * The UTC date `days` after today, as `YYYY-MM-DD`. Fake clocks that a reconciler reads must sit
+ * ahead of the real time: the database stamps `dispatched_at` by its own clock, so a fixed date
+ * the calendar has passed leaves runs forever "too new" to requeue.
+ */
+export function utcDateFromToday(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
