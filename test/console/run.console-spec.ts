@@ -55,6 +55,11 @@ describe('console: run now, the live timeline, deliveries and the download', () 
       locale: 'en-US',
       acceptDownloads: true,
     });
+    const streams: string[] = [];
+    page.on(
+      'request',
+      (r) => /\/report-executions\/[^/]+\/events$/.test(r.url()) && streams.push(r.url()),
+    );
     const row = page.getByRole('row', { name: /Invoices to run now/ });
     await row.getByRole('button', { name: /Run now/ }).click();
     await page.getByRole('heading', { name: 'Run of “Invoices to run now”' }).waitFor();
@@ -81,6 +86,9 @@ describe('console: run now, the live timeline, deliveries and the download', () 
     const link = page.getByLabel(/Signed link, valid until/);
     await link.waitFor();
     expect(await link.inputValue()).toMatch(/^https?:\/\/[^/]+\/api\/files\/[\w.-]+$/);
+
+    // The server ended the stream after "completed"; a reconnect would have come a second later.
+    expect(streams).toHaveLength(1);
 
     await page.getByRole('link', { name: '← History' }).click();
     await page.getByRole('heading', { name: 'History of “Invoices to run now”' }).waitFor();

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, authorizedFetch, messagesOf } from './api';
 import { type Execution, loadReportTypes, must, type Schedule, useLoad } from './data';
 import { bytes, duration, formatIn, viewerZone } from './format';
+import { useEventStream } from './live';
 import { linkTo, navigate } from './router';
 import { useSession } from './session';
 import { StatusBadge } from './status';
@@ -110,52 +111,28 @@ export function History({ id }: { id: string }) {
   );
 }
 
+/** A run's statuses after which nothing changes: its event stream ends there. */
+const FINAL = ['completed', 'failed'];
+
 interface TimelineEntry {
   status: string;
   at: string;
 }
 
 /**
- * The execution's status events over SSE. EventSource cannot send the bearer token, so this
- * reads the stream with fetch and parses the `data:` lines itself.
+ * The execution's status events over SSE, one entry per status (a reconnect replays the status
+ * the run is in now, so it is not listed twice). The server ends the stream after a final
+ * status; only a connection dropped before that is opened again.
  */
 function useStatusStream(id: string, onStatus: (status: string) => void): TimelineEntry[] {
   const [entries, setEntries] = useState<TimelineEntry[]>([]);
-  useEffect(() => {
-    const abort = new AbortController();
-    setEntries([]);
-    (async () => {
-      const res = await authorizedFetch(`/api/report-executions/${id}/events`, {
-        headers: { Accept: 'text/event-stream' },
-        signal: abort.signal,
-      });
-      if (!res.ok || !res.body) return;
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block
-            .split('\n')
-            .filter((line) => line.startsWith('data:'))
-            .map((line) => line.slice(5).trim())
-            .join('\n');
-          if (!data) continue;
-          const event = JSON.parse(data) as { status: string; at: string };
-          setEntries((list) =>
-            list.some((e) => e.status === event.status) ? list : [...list, event],
-          );
-          onStatus(event.status);
-        }
-      }
-    })().catch(() => undefined);
-    return () => abort.abort();
-  }, [id]);
+  useEffect(() => setEntries([]), [id]);
+  useEventStream(`/api/report-executions/${id}/events`, (data) => {
+    const event = JSON.parse(data) as TimelineEntry;
+    setEntries((list) => (list.some((e) => e.status === event.status) ? list : [...list, event]));
+    onStatus(event.status);
+    return FINAL.includes(event.status);
+  });
   return entries;
 }
 
@@ -258,7 +235,6 @@ function periodOf(metadata: RunMetadata): string | null {
   return range.from === range.to ? range.from : `${range.from} to ${range.to}`;
 }
 
-const FINAL = ['completed', 'failed'];
 const DELIVERY_POLL_MS = 1500;
 
 export function ExecutionDetail({ id }: { id: string }) {
