@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, messagesOf } from './api';
 import { must, useLoad } from './data';
+import { Errors } from './errors';
 import { formatIn, viewerZone } from './format';
 
 const NUMBER_SETTINGS = [
@@ -74,13 +75,7 @@ function SettingsForm() {
           />
         </div>
       </div>
-      {errors.length > 0 && (
-        <ul class="error" role="alert">
-          {errors.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      )}
+      <Errors messages={errors} />
       <button type="submit" disabled={!Object.keys(edits).length}>
         Save settings
       </button>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, messagesOf, type Schema } from './api';
 import { cronFieldError, cronFieldProblems } from './cron-errors';
 import { loadMembers, loadReportTypes, must, type ReportType, useLoad } from './data';
+import { Errors } from './errors';
 import { cronInWords, scheduleInWords, viewerZone, WEEKDAYS } from './format';
 import { ParamsForm } from './params-form';
 import { SchedulePreview } from './preview';
@@ -132,20 +133,6 @@ function stepOf(message: string): number {
   if (/^report_type|permission/.test(message)) return 0;
   if (/^(output_format|delivery_options)/.test(message)) return 4;
   return 5;
-}
-
-/** The alert wraps the list: role="alert" on the <ul> itself would unmake it a list. */
-function Errors({ messages, id }: { messages: string[]; id?: string }) {
-  if (!messages.length) return null;
-  return (
-    <div id={id} role="alert">
-      <ul class="error">
-        {messages.map((m) => (
-          <li key={m}>{m}</li>
-        ))}
-      </ul>
-    </div>
-  );
 }
 
 export function Wizard({ id }: { id?: string }) {
