@@ -254,36 +254,38 @@ export function Dashboard() {
                         </div>
                       )}
                     </td>
-                    <td class="actions">
-                      <a {...linkTo(`/schedules/${s.id}/history`)}>
-                        History<span class="sr-only"> of {s.name}</span>
-                      </a>
-                      {editable && (
-                        <>
-                          <button type="button" onClick={() => runNow(s)}>
-                            Run now<span class="sr-only"> {s.name}</span>
-                          </button>
-                          <a {...linkTo(`/schedules/${s.id}/edit`)}>
-                            Edit<span class="sr-only"> {s.name}</span>
-                          </a>
-                          <button
-                            type="button"
-                            class="danger"
-                            onClick={() =>
-                              confirm(
-                                `Delete "${s.name}"? Its history stays readable to admins.`,
-                              ) &&
-                              act(`Deleted ${s.name}`, () =>
-                                api.DELETE('/api/scheduled-reports/{id}', {
-                                  params: { path: { id: s.id } },
-                                }),
-                              )
-                            }
-                          >
-                            Delete<span class="sr-only"> {s.name}</span>
-                          </button>
-                        </>
-                      )}
+                    <td>
+                      <div class="actions">
+                        <a {...linkTo(`/schedules/${s.id}/history`)}>
+                          History<span class="sr-only"> of {s.name}</span>
+                        </a>
+                        {editable && (
+                          <>
+                            <button type="button" onClick={() => runNow(s)}>
+                              Run now<span class="sr-only"> {s.name}</span>
+                            </button>
+                            <a {...linkTo(`/schedules/${s.id}/edit`)}>
+                              Edit<span class="sr-only"> {s.name}</span>
+                            </a>
+                            <button
+                              type="button"
+                              class="danger"
+                              onClick={() =>
+                                confirm(
+                                  `Delete "${s.name}"? Its history stays readable to admins.`,
+                                ) &&
+                                act(`Deleted ${s.name}`, () =>
+                                  api.DELETE('/api/scheduled-reports/{id}', {
+                                    params: { path: { id: s.id } },
+                                  }),
+                                )
+                              }
+                            >
+                              Delete<span class="sr-only"> {s.name}</span>
+                            </button>
+                          </>
+                        )}
+                      </div>
                     </td>
                   </tr>
                 );
