@@ -2,45 +2,25 @@
 // from the real app (the README shows them). Not part of `npm test`.
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
-import { launchChromium, listen, signedIn } from 'test/utils/console-browser';
-import { useManualTicks } from 'test/utils/manual-ticks';
-import { seedOrgData } from 'test/utils/seed-org';
-import { SmtpInbox, startSmtpInbox } from 'test/utils/smtp-inbox';
-import { createTestApp, TestApp } from 'test/utils/test-app';
+import type { Page } from 'playwright-core';
+import type { TestMember } from 'test/factories';
+import { consoleFixture } from 'test/utils/console-browser';
 
 jest.setTimeout(180_000);
 
 const OUT = join(__dirname, '..', '..', 'docs', 'screenshots');
 
 describe('console screenshots', () => {
-  let t: TestApp;
-  let inbox: SmtpInbox;
-  let browser: Browser;
-  let base: string;
+  const c = consoleFixture({
+    workers: true,
+    seed: { invoices: 300, usageEvents: 50, customers: 8 },
+  });
   let admin: TestMember;
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    inbox = await startSmtpInbox();
-    [t, browser] = await Promise.all([
-      createTestApp({ role: 'all', env: { SMTP_URL: inbox.url } }),
-      launchChromium(),
-    ]);
-    useManualTicks(t.app);
-    base = await listen(t);
-    const orgId = (await newOrg(t.db)).id;
-    admin = newMember(orgId, { roles: ['admin'], name: 'Ada Admin', email: 'ada@acme.example' });
-    await seedOrgData({ orgId, invoices: 300, usageEvents: 50, customers: 8 });
-    const create = (body: Record<string, unknown>) =>
-      t
-        .http()
-        .post('/api/scheduled-reports')
-        .set('Authorization', `Bearer ${tokenFor(admin)}`)
-        .send(scheduleBody(body))
-        .expect(201);
-    await create({
+    admin = c.member({ roles: ['admin'], name: 'Ada Admin', email: 'ada@acme.example' });
+    await c.createSchedule(admin, {
       name: 'Monthly revenue by customer',
       report_type: 'revenue_by_customer',
       report_parameters: { date_range: { preset: 'previous_month' } },
@@ -51,7 +31,7 @@ describe('console screenshots', () => {
         day_of_month: 31,
       },
     });
-    await create({
+    await c.createSchedule(admin, {
       name: 'Business-day usage',
       report_type: 'usage_report',
       report_parameters: { date_range: { preset: 'yesterday' } },
@@ -67,12 +47,7 @@ describe('console screenshots', () => {
         { type: 'slack_channel', value: '#ops' },
       ],
     });
-    await create({ name: 'Weekly invoices' });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    await inbox?.stop();
+    await c.createSchedule(admin, { name: 'Weekly invoices' });
   });
 
   const shots: string[] = [];
@@ -84,12 +59,12 @@ describe('console screenshots', () => {
 
   it('takes every screen', async () => {
     const context = { viewport: { width: 1280, height: 800 }, timezoneId: 'Europe/Berlin' };
-    const signIn = await (await browser.newContext(context)).newPage();
-    await signIn.goto(`${base}/app/`);
+    const signIn = await (await c.newContext(context)).newPage();
+    await signIn.goto(`${c.base}/app/`);
     await signIn.getByLabel('Access token').waitFor();
     await shot(signIn, 'sign-in');
 
-    const page = await signedIn(browser, base, admin, { ...context, locale: 'en-GB' });
+    const page = await c.signedIn(admin, { ...context, locale: 'en-GB' });
     // A run first, so the dashboard, history and detail have something to show.
     await page
       .getByRole('row', { name: /Weekly invoices/ })

@@ -1,66 +1,30 @@
-import type { Browser, Page } from 'playwright-core';
-import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
-import {
-  accessibilityViolations,
-  launchChromium,
-  listen,
-  signedIn,
-} from 'test/utils/console-browser';
-import { useManualTicks } from 'test/utils/manual-ticks';
-import { SmtpInbox, startSmtpInbox } from 'test/utils/smtp-inbox';
-import { createTestApp, TestApp } from 'test/utils/test-app';
+import type { TestMember } from 'test/factories';
+import { consoleFixture, expectNoViolations } from 'test/utils/console-browser';
 
 jest.setTimeout(90_000);
 
 describe('console: re-running a past slot from the history', () => {
-  let t: TestApp;
-  let inbox: SmtpInbox;
-  let browser: Browser;
-  let base: string;
+  const c = consoleFixture({ workers: true });
   let editor: TestMember;
   let scheduleId: string;
 
   beforeAll(async () => {
-    inbox = await startSmtpInbox();
-    [t, browser] = await Promise.all([
-      createTestApp({ role: 'all', env: { SMTP_URL: inbox.url } }),
-      launchChromium(),
-    ]);
-    useManualTicks(t.app);
-    base = await listen(t);
-    editor = newMember((await newOrg(t.db)).id, { roles: ['editor'] });
-    scheduleId = (
-      await t
-        .http()
-        .post('/api/scheduled-reports')
-        .set('Authorization', `Bearer ${tokenFor(editor)}`)
-        .send(
-          scheduleBody({
-            name: 'Daily in New York',
-            schedule_config: { cadence: 'daily', time: '09:00', timezone: 'America/New_York' },
-            report_parameters: { date_range: { preset: 'yesterday' } },
-          }),
-        )
-        .expect(201)
-    ).body.id;
+    editor = c.member({ roles: ['editor'] });
+    scheduleId = await c.createSchedule(editor, {
+      name: 'Daily in New York',
+      schedule_config: { cadence: 'daily', time: '09:00', timezone: 'America/New_York' },
+      report_parameters: { date_range: { preset: 'yesterday' } },
+    });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    await inbox?.stop();
-  });
-
-  const noViolations = async (page: Page) =>
-    expect(await accessibilityViolations(page)).toEqual([]);
 
   it('an editor in Berlin re-runs the New York slot before the instant they typed, for its period', async () => {
-    const page = await signedIn(browser, base, editor, {
+    const page = await c.signedIn(editor, {
       timezoneId: 'Europe/Berlin',
       locale: 'en-US',
     });
-    await page.goto(`${base}/app/schedules/${scheduleId}/history`);
+    await page.goto(`${c.base}/app/schedules/${scheduleId}/history`);
     await page.getByRole('heading', { name: 'History of “Daily in New York”' }).waitFor();
-    await noViolations(page);
+    await expectNoViolations(page);
 
     // 12:00 in Berlin on 10 March is 07:00 in New York: that day's 09:00 has not come yet, so
     // the slot is 9 March 09:00 EDT, and "yesterday" of it is 8 March.
@@ -74,9 +38,9 @@ describe('console: re-running a past slot from the history', () => {
     expect(await details.innerText()).toMatch(/Slot\s+Mon, Mar 9, 2026, 09:00 EDT/);
     await page.getByTestId('timeline').getByText('completed').waitFor({ timeout: 60_000 });
     await details.getByText('2026-03-08', { exact: true }).waitFor();
-    await noViolations(page);
+    await expectNoViolations(page);
 
-    const [run] = await t.db.query(
+    const [run] = await c.t.db.query(
       `SELECT trigger, scheduled_for, metadata FROM report_executions WHERE scheduled_report_id = $1`,
       [scheduleId],
     );
@@ -90,17 +54,15 @@ describe('console: re-running a past slot from the history', () => {
     await page.getByRole('link', { name: '← History' }).click();
     const row = page.getByRole('row', { name: /Mar 9, 2026, 09:00 EDT/ });
     await row.getByText('manual').waitFor();
-    await page.context().close();
   });
 
   it('an instant in the future is refused with the server’s reason beside the form', async () => {
-    const page = await signedIn(browser, base, editor);
-    await page.goto(`${base}/app/schedules/${scheduleId}/history`);
+    const page = await c.signedIn(editor);
+    await page.goto(`${c.base}/app/schedules/${scheduleId}/history`);
     await page.getByLabel(/Re-run the last slot at or before/).fill('2999-01-01T00:00');
     await page.getByRole('button', { name: 'Re-run that slot' }).click();
     await page.getByRole('alert').getByText('as_of must not be in the future').waitFor();
     expect(page.url()).toMatch(/\/history$/);
-    await noViolations(page);
-    await page.context().close();
+    await expectNoViolations(page);
   });
 });

@@ -1,45 +1,26 @@
-import type { Browser, Page } from 'playwright-core';
-import { newMember, newOrg, TestMember } from 'test/factories';
-import {
-  accessibilityViolations,
-  launchChromium,
-  listen,
-  signedIn,
-} from 'test/utils/console-browser';
-import { createTestApp, TestApp } from 'test/utils/test-app';
+import type { TestMember } from 'test/factories';
+import { consoleFixture, expectNoViolations, nextStep } from 'test/utils/console-browser';
 
 jest.setTimeout(90_000);
 
 describe('console: Slack channel and webhook recipients in the wizard', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let base: string;
+  const c = consoleFixture();
   let editor: TestMember;
 
-  beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchChromium()]);
-    base = await listen(t);
-    editor = newMember((await newOrg(t.db)).id, { roles: ['editor'] });
+  beforeAll(() => {
+    editor = c.member({ roles: ['editor'] });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  const noViolations = async (page: Page) =>
-    expect(await accessibilityViolations(page)).toEqual([]);
-  const next = (page: Page) => page.getByRole('button', { name: 'Next' }).click();
 
   it('a private webhook address and a bad channel name show their 400 beside the row; fixed, they save', async () => {
-    const page = await signedIn(browser, base, editor, {
+    const page = await c.signedIn(editor, {
       timezoneId: 'Asia/Tokyo',
       locale: 'ja-JP',
     });
-    await page.goto(`${base}/app/schedules/new`);
+    await page.goto(`${c.base}/app/schedules/new`);
     await page.getByLabel('Invoice summary').check();
-    await next(page);
-    await next(page);
-    await next(page);
+    await nextStep(page);
+    await nextStep(page);
+    await nextStep(page);
     await page.getByRole('heading', { name: 'Recipients' }).waitFor();
 
     // The first row, an empty email, is left as it is: it is not sent, and must not shift the
@@ -71,20 +52,19 @@ describe('console: Slack channel and webhook recipients in the wizard', () => {
       expect(await input.getAttribute('aria-invalid')).toBe('true');
       expect(await input.getAttribute('aria-describedby')).toBe(errors);
     }
-    await noViolations(page);
+    await expectNoViolations(page);
 
     await channel.fill('#finance-team');
     await webhook.fill('https://hooks.acme.example/reports');
     await page.getByRole('button', { name: /Review/ }).click();
     await page.getByRole('button', { name: 'Create the report' }).click();
     await page.getByRole('heading', { name: 'Saved “To Slack and a webhook”' }).waitFor();
-    const [saved] = await t.db.query(
+    const [saved] = await c.t.db.query(
       `SELECT recipients FROM scheduled_reports WHERE name = 'To Slack and a webhook'`,
     );
     expect(saved.recipients).toEqual([
       { type: 'slack_channel', value: '#finance-team' },
       { type: 'webhook', value: 'https://hooks.acme.example/reports' },
     ]);
-    await page.context().close();
   });
 });

@@ -1,56 +1,24 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
-import {
-  accessibilityViolations,
-  launchChromium,
-  listen,
-  signedIn,
-} from 'test/utils/console-browser';
-import { useManualTicks } from 'test/utils/manual-ticks';
+import type { TestMember } from 'test/factories';
+import { consoleFixture, expectNoViolations } from 'test/utils/console-browser';
 import { runReportNow } from 'test/utils/run-report';
-import { seedOrgData } from 'test/utils/seed-org';
-import { SmtpInbox, startSmtpInbox } from 'test/utils/smtp-inbox';
-import { createTestApp, TestApp } from 'test/utils/test-app';
 
 jest.setTimeout(90_000);
 
 describe('console: run now, the live timeline, deliveries and the download', () => {
-  let t: TestApp;
-  let inbox: SmtpInbox;
-  let browser: Browser;
-  let base: string;
+  const c = consoleFixture({
+    workers: true,
+    seed: { invoices: 200, usageEvents: 20, customers: 5 },
+  });
   let editor: TestMember;
 
   beforeAll(async () => {
-    inbox = await startSmtpInbox();
-    [t, browser] = await Promise.all([
-      createTestApp({ role: 'all', env: { SMTP_URL: inbox.url } }),
-      launchChromium(),
-    ]);
-    useManualTicks(t.app);
-    base = await listen(t);
-    const orgId = (await newOrg(t.db)).id;
-    editor = newMember(orgId, { roles: ['editor'] });
-    await seedOrgData({ orgId, invoices: 200, usageEvents: 20, customers: 5 });
-    await t
-      .http()
-      .post('/api/scheduled-reports')
-      .set('Authorization', `Bearer ${tokenFor(editor)}`)
-      .send(scheduleBody({ name: 'Invoices to run now' }))
-      .expect(201);
+    editor = c.member({ roles: ['editor'] });
+    await c.createSchedule(editor, { name: 'Invoices to run now' });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    await inbox?.stop();
-  });
-
-  const noViolations = async (page: Page) =>
-    expect(await accessibilityViolations(page)).toEqual([]);
 
   it('run now → the SSE timeline reaches completed → deliveries sent → the file downloads', async () => {
-    const page = await signedIn(browser, base, editor, {
+    const page = await c.signedIn(editor, {
       timezoneId: 'America/Chicago',
       locale: 'en-US',
       acceptDownloads: true,
@@ -71,8 +39,8 @@ describe('console: run now, the live timeline, deliveries and the download', () 
     await timeline.getByText('completed').waitFor({ timeout: 60_000 });
     const delivery = page.getByRole('row', { name: /finance@acme\.example/ });
     await delivery.getByText('sent').waitFor({ timeout: 30_000 });
-    expect((await inbox.waitForMessagesTo('finance@acme.example', 1)).length).toBe(1);
-    await noViolations(page);
+    expect((await c.inbox.waitForMessagesTo('finance@acme.example', 1)).length).toBe(1);
+    await expectNoViolations(page);
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -94,24 +62,16 @@ describe('console: run now, the live timeline, deliveries and the download', () 
     await page.getByRole('heading', { name: 'History of “Invoices to run now”' }).waitFor();
     const runRow = page.getByRole('row', { name: /manual/ });
     await runRow.getByText('completed').waitFor();
-    await noViolations(page);
-    await page.context().close();
+    await expectNoViolations(page);
   });
 
   it('a bounced delivery shows its error, and Retry sends it again', async () => {
-    await t
-      .http()
-      .post('/api/scheduled-reports')
-      .set('Authorization', `Bearer ${tokenFor(editor)}`)
-      .send(
-        scheduleBody({
-          name: 'Bounces once',
-          recipients: [{ type: 'email', value: 'flaky@acme.example' }],
-        }),
-      )
-      .expect(201);
-    inbox.failNextRecipients(550, '5.1.1 mailbox unavailable', 1, 'flaky@acme.example');
-    const page = await signedIn(browser, base, editor);
+    await c.createSchedule(editor, {
+      name: 'Bounces once',
+      recipients: [{ type: 'email', value: 'flaky@acme.example' }],
+    });
+    c.inbox.failNextRecipients(550, '5.1.1 mailbox unavailable', 1, 'flaky@acme.example');
+    const page = await c.signedIn(editor);
     await page
       .getByRole('row', { name: /Bounces once/ })
       .getByRole('button', { name: /Run now/ })
@@ -128,18 +88,16 @@ describe('console: run now, the live timeline, deliveries and the download', () 
       .waitFor({
         timeout: 60_000,
       });
-    expect((await inbox.waitForMessagesTo('flaky@acme.example', 1)).length).toBe(1);
-    await page.context().close();
+    expect((await c.inbox.waitForMessagesTo('flaky@acme.example', 1)).length).toBe(1);
   });
 
   it('the download is disabled, with the reason, without the report type permission', async () => {
-    const { id } = await runReportNow(t, editor, { name: 'Not for readers' });
-    const reader = newMember(editor.orgId, { roles: ['viewer'], permissions: [] });
-    const page = await signedIn(browser, base, reader);
-    await page.goto(`${base}/app/executions/${id}`);
+    const { id } = await runReportNow(c.t, editor, { name: 'Not for readers' });
+    const reader = c.member({ roles: ['viewer'], permissions: [] });
+    const page = await c.signedIn(reader);
+    await page.goto(`${c.base}/app/executions/${id}`);
     await page.getByText('Downloading needs the billing:read permission.').waitFor();
     expect(await page.getByRole('button', { name: 'Download' }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Copy link' }).isDisabled()).toBe(true);
-    await page.context().close();
   });
 });

@@ -1,77 +1,54 @@
-import type { Browser, Page } from 'playwright-core';
-import { newMember, newOrg, scheduleBody, TestMember, tokenFor } from 'test/factories';
-import {
-  accessibilityViolations,
-  launchChromium,
-  listen,
-  signedIn,
-} from 'test/utils/console-browser';
-import { createTestApp, TestApp } from 'test/utils/test-app';
+import { type TestMember, tokenFor } from 'test/factories';
+import { consoleFixture, expectNoViolations, nextStep } from 'test/utils/console-browser';
 
 jest.setTimeout(90_000);
 
 describe('console: sign-in, dashboard, the schedule wizard and its preview', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let base: string;
+  const c = consoleFixture();
   let editor: TestMember;
   let viewer: TestMember;
   let admin: TestMember;
 
-  beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchChromium()]);
-    base = await listen(t);
-    const orgId = (await newOrg(t.db)).id;
-    editor = newMember(orgId, { roles: ['editor'], name: 'Erin Editor' });
-    viewer = newMember(orgId, { roles: ['viewer'], name: 'Vic Viewer' });
-    admin = newMember(orgId, { roles: ['admin'], name: 'Ada Admin' });
+  beforeAll(() => {
+    editor = c.member({ roles: ['editor'], name: 'Erin Editor' });
+    viewer = c.member({ roles: ['viewer'], name: 'Vic Viewer' });
+    admin = c.member({ roles: ['admin'], name: 'Ada Admin' });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  const noViolations = async (page: Page) =>
-    expect(await accessibilityViolations(page)).toEqual([]);
-  const next = (page: Page) => page.getByRole('button', { name: 'Next' }).click();
 
   it('signs in from the #token URL, then keeps the token out of the address', async () => {
-    const page = await signedIn(browser, base, editor);
-    expect(page.url()).toBe(`${base}/app/`);
+    const page = await c.signedIn(editor);
+    expect(page.url()).toBe(`${c.base}/app/`);
     expect(await page.evaluate('Object.values(sessionStorage).length')).toBe(1);
     await page.getByRole('heading', { name: 'Scheduled reports' }).waitFor();
-    await noViolations(page);
-    await page.context().close();
+    await expectNoViolations(page);
   });
 
   it('the sign-in page takes a pasted token', async () => {
-    const ctx = await browser.newContext({ timezoneId: 'UTC', locale: 'en-US' });
-    const page = await ctx.newPage();
-    await page.goto(`${base}/app/`);
-    await noViolations(page);
+    const page = await (await c.newContext()).newPage();
+    await page.goto(`${c.base}/app/`);
+    await expectNoViolations(page);
     await page.getByLabel('Access token').fill('not a token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('That is not a token').waitFor();
     await page.getByLabel('Access token').fill(tokenFor(editor));
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Scheduled reports' }).waitFor();
-    await ctx.close();
   });
 
   it('creates a weekly report in America/New_York through the wizard, previewing its runs', async () => {
-    const page = await signedIn(browser, base, editor, {
+    const page = await c.signedIn(editor, {
       timezoneId: 'Europe/Berlin',
       locale: 'en-GB',
     });
     await page.getByRole('link', { name: 'New report' }).first().click();
     await page.getByRole('heading', { name: 'New report' }).waitFor();
-    await noViolations(page);
+    await expectNoViolations(page);
     await page.getByLabel('Invoice summary').check();
-    await next(page);
+    await nextStep(page);
     // Parameters: the form built from parameters_schema, filled from the type's example.
     await page.getByRole('group', { name: /date range/i }).waitFor();
-    await noViolations(page);
-    await next(page);
+    await expectNoViolations(page);
+    await nextStep(page);
 
     await page.getByLabel('Run', { exact: true }).selectOption('weekly');
     await page.getByLabel('on', { exact: true }).selectOption({ label: 'Tuesday' });
@@ -87,14 +64,14 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
     expect(first).toContain('UTC-05:00');
     expect(first).toMatch(/in \d+ days?|tomorrow/);
     await expect(page.getByText('Every Tuesday at 09:00').first().isVisible()).resolves.toBe(true);
-    await noViolations(page);
-    await next(page);
+    await expectNoViolations(page);
+    await nextStep(page);
 
     await page.getByLabel('Address').fill('nobody@not-allowed.example');
-    await next(page);
-    await next(page);
+    await nextStep(page);
+    await nextStep(page);
     await page.getByLabel('Name').fill('Weekly invoices for NY');
-    await noViolations(page);
+    await expectNoViolations(page);
     await page.getByRole('button', { name: 'Create the report' }).click();
     // The server's 400 lands next to the recipient it is about.
     const recipientError = page.locator('#recipient-errors-0');
@@ -106,7 +83,7 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
     await page.getByRole('heading', { name: 'Saved “Weekly invoices for NY”' }).waitFor();
     await page.getByRole('button', { name: 'Run now' }).waitFor();
 
-    const [saved] = await t.db.query(
+    const [saved] = await c.t.db.query(
       `SELECT schedule_config FROM scheduled_reports WHERE name = 'Weekly invoices for NY'`,
     );
     expect(saved.schedule_config).toMatchObject({
@@ -115,15 +92,14 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
       day_of_week: 2,
       timezone: 'America/New_York',
     });
-    await page.context().close();
   });
 
   it('a 02:30 daily schedule shows the DST note for the March change; a bad cron field shows the server error beside it', async () => {
-    const page = await signedIn(browser, base, editor, { timezoneId: 'America/New_York' });
-    await page.goto(`${base}/app/schedules/new`);
+    const page = await c.signedIn(editor, { timezoneId: 'America/New_York' });
+    await page.goto(`${c.base}/app/schedules/new`);
     await page.getByLabel('Invoice summary').check();
-    await next(page);
-    await next(page);
+    await nextStep(page);
+    await nextStep(page);
     await page.getByLabel('Run', { exact: true }).selectOption('daily');
     await page.getByLabel('at', { exact: true }).fill('02:30');
     // The zone defaults to the browser's.
@@ -146,7 +122,7 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
     expect(await hour.getAttribute('aria-invalid')).toBe('true');
     expect(await hour.getAttribute('aria-describedby')).toBe('cron-errors-1');
     expect(await page.getByTestId('preview-errors').count()).toBe(0);
-    await noViolations(page);
+    await expectNoViolations(page);
     await hour.fill('9');
     await hourError.waitFor({ state: 'detached' });
     await page.locator('.runs li').first().waitFor();
@@ -171,27 +147,19 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
       .getByTestId('preview-errors')
       .getByText(/never fires/)
       .waitFor();
-    await noViolations(page);
-    await page.context().close();
+    await expectNoViolations(page);
   });
 
   it('editing reopens a cron schedule in cron mode and saves the change', async () => {
-    const res = await t
-      .http()
-      .post('/api/scheduled-reports')
-      .set('Authorization', `Bearer ${tokenFor(editor)}`)
-      .send(
-        scheduleBody({
-          name: 'Cron to edit',
-          schedule_config: {
-            cadence: 'cron',
-            cron_expression: '15 7 * * 1-5',
-            timezone: 'Europe/Paris',
-          },
-        }),
-      )
-      .expect(201);
-    const page = await signedIn(browser, base, editor);
+    const id = await c.createSchedule(editor, {
+      name: 'Cron to edit',
+      schedule_config: {
+        cadence: 'cron',
+        cron_expression: '15 7 * * 1-5',
+        timezone: 'Europe/Paris',
+      },
+    });
+    const page = await c.signedIn(editor);
     await page
       .getByRole('row', { name: /Cron to edit/ })
       .getByRole('link', { name: /Edit/ })
@@ -209,51 +177,37 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
     await page.getByRole('button', { name: /Review/ }).click();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('heading', { name: 'Saved “Cron to edit”' }).waitFor();
-    const [saved] = await t.db.query(
+    const [saved] = await c.t.db.query(
       `SELECT schedule_config FROM scheduled_reports WHERE id = $1`,
-      [res.body.id],
+      [id],
     );
     expect(saved.schedule_config).toMatchObject({
       cadence: 'cron',
       cron_expression: '15 8 * * 1-5',
       timezone: 'Europe/Paris',
     });
-    await page.context().close();
   });
 
   it('"needs attention" keeps the paused schedules; the switch resumes one', async () => {
-    const as = (path: string, body: object = {}) =>
-      t
-        .http()
-        .post(path)
-        .set('Authorization', `Bearer ${tokenFor(editor)}`)
-        .send(body);
-    const paused = (await as('/api/scheduled-reports', scheduleBody({ name: 'Paused one' }))).body
-      .id;
-    await as(`/api/scheduled-reports/${paused}/pause`).expect(200);
-    await as('/api/scheduled-reports', scheduleBody({ name: 'Healthy one' })).expect(201);
-    const page = await signedIn(browser, base, editor);
+    const paused = await c.createSchedule(editor, { name: 'Paused one' });
+    await c.as(editor).post(`/api/scheduled-reports/${paused}/pause`).expect(200);
+    await c.createSchedule(editor, { name: 'Healthy one' });
+    const page = await c.signedIn(editor);
     await page.getByRole('row', { name: /Healthy one/ }).waitFor();
     await page.getByLabel(/Needs attention/).check();
     await page.getByRole('row', { name: /Healthy one/ }).waitFor({ state: 'detached' });
     const row = page.getByRole('row', { name: /Paused one/ });
     await row.getByRole('switch').check();
     await page.getByText('Resumed Paused one: done.').waitFor();
-    const [schedule] = await t.db.query(`SELECT status FROM scheduled_reports WHERE id = $1`, [
+    const [schedule] = await c.t.db.query(`SELECT status FROM scheduled_reports WHERE id = $1`, [
       paused,
     ]);
     expect(schedule.status).toBe('active');
-    await page.context().close();
   });
 
   it('a viewer sees the schedules but no action that changes them', async () => {
-    const res = await t
-      .http()
-      .post('/api/scheduled-reports')
-      .set('Authorization', `Bearer ${tokenFor(editor)}`)
-      .send(scheduleBody({ name: 'Viewer can read this' }))
-      .expect(201);
-    const page = await signedIn(browser, base, viewer);
+    const id = await c.createSchedule(editor, { name: 'Viewer can read this' });
+    const page = await c.signedIn(viewer);
     const row = page.getByRole('row', { name: /Viewer can read this/ });
     await row.waitFor();
     expect(await row.getByRole('link', { name: /History/ }).count()).toBe(1);
@@ -267,16 +221,15 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
     expect(await row.innerText()).toContain('Erin Editor');
 
     // A deep link survives a reload: the server answers index.html, the tab keeps the token.
-    await page.goto(`${base}/app/schedules/${res.body.id}/history`);
+    await page.goto(`${c.base}/app/schedules/${id}/history`);
     await page.reload();
     await page.getByRole('heading', { name: 'History of “Viewer can read this”' }).waitFor();
     expect(await page.getByText('No runs yet.').isVisible()).toBe(true);
-    await noViolations(page);
-    await page.context().close();
+    await expectNoViolations(page);
   });
 
   it('the admin screen: settings, Slack, webhook secret, audit log', async () => {
-    const page = await signedIn(browser, base, admin);
+    const page = await c.signedIn(admin);
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('heading', { name: 'Organization settings' }).waitFor();
     await page.getByLabel('Recipients per schedule at most').fill('40');
@@ -289,7 +242,6 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
     await page.getByLabel('Action').fill('webhook_secret.rotated');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.getByRole('row', { name: /webhook_secret\.rotated/ }).waitFor();
-    await noViolations(page);
-    await page.context().close();
+    await expectNoViolations(page);
   });
 });
