@@ -150,6 +150,48 @@ describe('console: sign-in, dashboard, the schedule wizard and its preview', () 
     await expectNoViolations(page);
   });
 
+  it('a cron the server refuses only when saving shows its message beside that field; nothing is saved', async () => {
+    const page = await c.signedIn(editor);
+    // The preview gets no answer, so whatever shows beside the field can only come from the save.
+    await page.route('**/api/scheduled-reports/preview-schedule', (route) => route.abort());
+    await page.goto(`${c.base}/app/schedules/new`);
+    await page.getByLabel('Invoice summary').check();
+    await nextStep(page);
+    await nextStep(page);
+    await page.getByLabel('Advanced: cron').check();
+    // Every field reads as cron, and the browser's own check (empty, spaces) passes it; the
+    // server's does not: hours end at 23.
+    const hour = page.getByLabel('Hour');
+    await hour.fill('9-24');
+    expect(await hour.getAttribute('aria-invalid')).toBeNull();
+    await page.getByRole('button', { name: /Review/ }).click();
+    await page.getByLabel('Name').fill('Refused when saved');
+    const [save] = await Promise.all([
+      page.waitForResponse(
+        (r) => r.url().endsWith('/api/scheduled-reports') && r.request().method() === 'POST',
+      ),
+      page.getByRole('button', { name: 'Create the report' }).click(),
+    ]);
+    expect(save.status()).toBe(400);
+    const [serverMessage] = [(await save.json()).message].flat() as string[];
+    expect(serverMessage).toMatch(/hour field '9-24': 24 is out of range 0-23$/);
+
+    // Back on the schedule step, the message is beside the hour input, which names it.
+    await page.getByRole('heading', { name: 'Schedule', exact: true }).waitFor();
+    expect(await hour.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = await hour.getAttribute('aria-describedby');
+    expect(describedBy).toBe('cron-errors-1');
+    const besideHour = await page.locator(`#${describedBy}`).innerText();
+    expect(besideHour).toBe("hour field '9-24': 24 is out of range 0-23");
+    expect(serverMessage).toContain(besideHour);
+    // Said once, where the fix goes: not again atop the step.
+    expect(await page.locator('#step-errors').count()).toBe(0);
+    await expectNoViolations(page);
+
+    const listed = await c.as(editor).get('/api/scheduled-reports?q=Refused').expect(200);
+    expect(listed.body.data).toEqual([]);
+  });
+
   it('editing reopens a cron schedule in cron mode and saves the change', async () => {
     const id = await c.createSchedule(editor, {
       name: 'Cron to edit',

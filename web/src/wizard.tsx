@@ -135,6 +135,12 @@ function stepOf(message: string): number {
   return 5;
 }
 
+/** The recipient row a server message is about ("recipients[1]…" or "recipients.1…"), or null. */
+function recipientRowOf(message: string): number | null {
+  const match = /^recipients(?:\[(\d+)\]|\.(\d+))/.exec(message);
+  return match ? Number(match[1] ?? match[2]) : null;
+}
+
 export function Wizard({ id }: { id?: string }) {
   const session = useSession();
   const types = useLoad(loadReportTypes);
@@ -184,6 +190,10 @@ export function Wizard({ id }: { id?: string }) {
     const server = [...previewErrors, ...stepErrors(2)].map(cronFieldError);
     return [...new Set(server.filter((e) => e?.field === i).map((e) => e!.text))];
   });
+  /** Shown beside its own input, so not again atop the step: one alert, where the fix goes. */
+  const besideField = (m: string) =>
+    (draft.schedule.mode === 'cron' && cronFieldError(m) !== null) ||
+    (recipientRowOf(m) ?? Infinity) < draft.recipients.length;
   const problemsAt = (n: number) =>
     stepErrors(n).length + (n === 2 ? cronProblems.filter(Boolean).length : 0);
 
@@ -265,7 +275,7 @@ export function Wizard({ id }: { id?: string }) {
         }}
       >
         <h2>{STEPS[step]}</h2>
-        <Errors messages={stepErrors(step)} id="step-errors" />
+        <Errors messages={stepErrors(step).filter((m) => !besideField(m))} id="step-errors" />
 
         {step === 0 && (
           <fieldset>
@@ -493,9 +503,7 @@ export function Wizard({ id }: { id?: string }) {
           <fieldset>
             <legend>Who receives it</legend>
             {draft.recipients.map((r, i) => {
-              const rowErrors = errors.filter(
-                (m) => m.startsWith(`recipients[${i}]`) || m.startsWith(`recipients.${i}`),
-              );
+              const rowErrors = errors.filter((m) => recipientRowOf(m) === i);
               const setRow = (patch: Partial<Recipient>) =>
                 update({
                   recipients: draft.recipients.map((x, j) => (j === i ? { ...x, ...patch } : x)),
