@@ -540,6 +540,8 @@ export function Wizard({ id }: { id?: string }) {
                       <select
                         id={`recipient-value-${i}`}
                         value={r.value}
+                        aria-invalid={rowErrors.length ? true : undefined}
+                        aria-describedby={rowErrors.length ? `recipient-errors-${i}` : undefined}
                         onChange={(e) => setRow({ value: e.currentTarget.value })}
                       >
                         <option value="">choose a member…</option>
