@@ -5,6 +5,7 @@ import {
   ExecutionReconcilerService,
   MAX_REQUEUES,
 } from 'src/modules/scheduler/execution-reconciler.service';
+import { Clock } from 'src/common/clock';
 import { GENERATION_QUEUE } from 'src/queue/queue.constants';
 import { OperationCounters } from 'src/modules/metrics/operation-counters';
 import { newOrg } from 'test/factories';
@@ -102,5 +103,53 @@ describe('execution reconciler', () => {
       execution.id,
     ]);
     expect(notices).toEqual([{ kind: 'execution_failed' }]);
+  });
+});
+
+/** A process whose own clock runs ten minutes fast; the database's is right. */
+class FastProcessClock extends Clock {
+  override now(): Date {
+    return new Date(Date.now() + 10 * 60_000);
+  }
+}
+
+describe('execution reconciler on a process whose clock runs fast', () => {
+  let t: TestApp;
+  let queue: Queue;
+
+  beforeAll(async () => {
+    t = await createTestApp({ role: 'scheduler', clock: new FastProcessClock() });
+    useManualTicks(t.app);
+    t.app.get(SchedulerRegistry).deleteInterval('execution-reconciler');
+    queue = t.app.get<Queue>(getQueueToken(GENERATION_QUEUE));
+  });
+  afterAll(() => t.close());
+
+  it('measures its grace on the database clock, so a run dispatched just now is left to its enqueue', async () => {
+    const orgId = (await newOrg(t.db)).id;
+    const [schedule] = await t.db.query(
+      `INSERT INTO scheduled_reports (organization_id, created_by, name, report_type, schedule_config, output_format)
+       VALUES ($1, 'someone', 'just dispatched', 'invoice_summary', '{"cadence":"daily","time":"09:00","timezone":"UTC"}', 'csv')
+       RETURNING id`,
+      [orgId],
+    );
+    // Dispatched by the database's clock a moment ago: its enqueue may still be on its way.
+    const [execution] = await t.db.query(
+      `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for, status, dispatched_at)
+       VALUES ($1, $2, 'schedule', now(), 'pending', now()) RETURNING id`,
+      [orgId, schedule.id],
+    );
+    const reconciler = t.app.get(ExecutionReconcilerService);
+
+    expect(await reconciler.reconcile()).toBe(0);
+    expect(await queue.getJob(execution.id)).toBeNull();
+
+    // Past the grace by the database's clock, it is the reconciler's to enqueue.
+    await t.db.query(
+      `UPDATE report_executions SET dispatched_at = now() - interval '1 minute' WHERE id = $1`,
+      [execution.id],
+    );
+    expect(await reconciler.reconcile()).toBe(1);
+    await (await queue.getJob(execution.id))?.remove();
   });
 });

@@ -1,4 +1,5 @@
 import { Clock } from 'src/common/clock';
+import type { DatabaseClock } from 'src/database/database-now';
 
 /** A Clock the test moves by hand; every module's Clock is overridden with one instance. */
 export class FakeClock extends Clock {
@@ -31,4 +32,9 @@ export class FakeClock extends Clock {
  */
 export function utcDateFromToday(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A DatabaseClock for unit tests without a database: it reads the fake clock. */
+export function databaseClockOf(clock: FakeClock): DatabaseClock {
+  return { now: async () => clock.now() } as unknown as DatabaseClock;
 }

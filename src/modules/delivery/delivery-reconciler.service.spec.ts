@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryQueue } from 'src/queue/delivery-queue';
-import { FakeClock } from 'test/utils/fake-clock';
+import { databaseClockOf, FakeClock } from 'test/utils/fake-clock';
 import type { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryReconcilerService } from './delivery-reconciler.service';
 import type { NoticesRepository } from './notices/notices.repository';
@@ -39,7 +39,7 @@ function setup() {
     { findStalePending: page(deliveries) } as unknown as DeliveriesRepository,
     { findStalePending: page(notices) } as unknown as NoticesRepository,
     queue as unknown as DeliveryQueue,
-    new FakeClock(new Date('2026-12-07T14:00:00Z')),
+    databaseClockOf(new FakeClock(new Date('2026-12-07T14:00:00Z'))),
     new OperationCounters(),
   );
   const row = (id = randomUUID()) => ({ id, organization_id: 'org' });

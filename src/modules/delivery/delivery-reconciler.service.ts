@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { BackgroundPass } from 'src/common/background-pass';
-import { Clock } from 'src/common/clock';
+import { DatabaseClock } from 'src/database/database-now';
 import { DeliveryQueue } from 'src/queue/delivery-queue';
 import { nextCursor, scanForOrphans } from 'src/queue/orphan-scan';
 import { DeliveriesRepository } from './deliveries.repository';
@@ -37,7 +37,7 @@ export class DeliveryReconcilerService {
     private readonly deliveries: DeliveriesRepository,
     private readonly notices: NoticesRepository,
     private readonly queue: DeliveryQueue,
-    private readonly clock: Clock,
+    private readonly clock: DatabaseClock,
     private readonly counters: OperationCounters,
   ) {}
 
@@ -51,7 +51,7 @@ export class DeliveryReconcilerService {
 
   async reconcile(): Promise<number> {
     const deadline = performance.now() + PASS_BUDGET_MS;
-    const since = new Date(this.clock.now().getTime() - GRACE_MS);
+    const since = new Date((await this.clock.now()).getTime() - GRACE_MS);
     const deliveries = await this.walk(
       'deliveries',
       (after) => this.deliveries.findStalePending(since, BATCH, after),

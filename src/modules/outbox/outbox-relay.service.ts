@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { BackgroundPass } from 'src/common/background-pass';
-import { Clock } from 'src/common/clock';
+import { DatabaseClock } from 'src/database/database-now';
 import { DomainEventBus } from './domain-event-bus';
 import { OutboxRepository } from './outbox.repository';
 
@@ -24,7 +24,7 @@ export class OutboxRelayService {
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly bus: DomainEventBus,
-    private readonly clock: Clock,
+    private readonly clock: DatabaseClock,
   ) {}
 
   @Interval('outbox-relay', 5_000)
@@ -34,7 +34,7 @@ export class OutboxRelayService {
 
   /** One pass; how many events it dispatched. */
   async relay(): Promise<number> {
-    const before = new Date(this.clock.now().getTime() - GRACE_MS);
+    const before = new Date((await this.clock.now()).getTime() - GRACE_MS);
     return this.bus.dispatch(await this.outbox.findStranded(before, BATCH));
   }
 }

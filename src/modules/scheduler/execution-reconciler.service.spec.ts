@@ -3,7 +3,7 @@ import type { ExecutionOutcomes } from 'src/modules/executions/execution-outcome
 import type { ExecutionsRepository } from 'src/modules/executions/executions.repository';
 import type { ExecutionQueue, ExecutionRef } from 'src/queue/execution-queue';
 import { fakeConfig, ORG } from 'test/fakes/execution.fakes';
-import { FakeClock } from 'test/utils/fake-clock';
+import { databaseClockOf, FakeClock } from 'test/utils/fake-clock';
 import { ExecutionReconcilerService, MAX_REQUEUES } from './execution-reconciler.service';
 import { OperationCounters } from 'src/modules/metrics/operation-counters';
 
@@ -54,7 +54,7 @@ function setup() {
     executions as unknown as ExecutionsRepository,
     queue as unknown as ExecutionQueue,
     fakeConfig(),
-    new FakeClock(new Date('2026-12-07T14:00:00Z')),
+    databaseClockOf(new FakeClock(new Date('2026-12-07T14:00:00Z'))),
     outcomes as unknown as ExecutionOutcomes,
     new OperationCounters(),
   );

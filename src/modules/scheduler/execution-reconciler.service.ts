@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { BackgroundPass } from 'src/common/background-pass';
-import { Clock } from 'src/common/clock';
+import { DatabaseClock } from 'src/database/database-now';
 import { AppConfigService } from 'src/config/app-config.service';
 import { ExecutionOutcomes } from 'src/modules/executions/execution-outcomes.service';
 import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
@@ -37,7 +37,7 @@ export class ExecutionReconcilerService {
     private readonly executions: ExecutionsRepository,
     private readonly queue: ExecutionQueue,
     private readonly config: AppConfigService,
-    private readonly clock: Clock,
+    private readonly clock: DatabaseClock,
     private readonly outcomes: ExecutionOutcomes,
     private readonly counters: OperationCounters,
   ) {}
@@ -52,7 +52,7 @@ export class ExecutionReconcilerService {
 
   async reconcile(): Promise<number> {
     const deadline = performance.now() + PASS_BUDGET_MS;
-    const now = this.clock.now().getTime();
+    const now = (await this.clock.now()).getTime();
     // A running execution's job keeps its lock alive; past a few lock periods without a job it is orphaned.
     const runningBefore = new Date(now - 3 * this.config.values.queue.lockDurationMs);
     const candidates = await this.executions.findPossiblyOrphaned(

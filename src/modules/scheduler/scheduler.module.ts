@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { Clock } from 'src/common/clock';
+import { DatabaseClock } from 'src/database/database-now';
 import { AuditModule } from 'src/modules/audit/audit.module';
 import { DeliveryReconcilerService } from 'src/modules/delivery/delivery-reconciler.service';
 import { DeliveryModule } from 'src/modules/delivery/delivery.module';
@@ -48,6 +49,7 @@ import { TzdataSyncService } from './tzdata-sync.service';
     TzdataSyncService,
     TzdataRepository,
     Clock,
+    DatabaseClock,
   ],
   exports: [
     SchedulerService,
