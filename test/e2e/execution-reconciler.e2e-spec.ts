@@ -14,6 +14,21 @@ import { createTestApp, TestApp } from 'test/utils/test-app';
 
 jest.setTimeout(60_000);
 
+/** A daily schedule row, inserted directly: these tests make their own executions for it. */
+async function insertDailySchedule(
+  t: TestApp,
+  orgId: string,
+  name: string,
+): Promise<{ id: string }> {
+  const [schedule] = await t.db.query(
+    `INSERT INTO scheduled_reports (organization_id, created_by, name, report_type, schedule_config, output_format)
+     VALUES ($1, 'someone', $2, 'invoice_summary', '{"cadence":"daily","time":"09:00","timezone":"UTC"}', 'csv')
+     RETURNING id`,
+    [orgId, name],
+  );
+  return schedule;
+}
+
 // A scheduler process only: what it enqueues stays waiting, so the test decides when a job is lost.
 describe('execution reconciler', () => {
   let t: TestApp;
@@ -42,12 +57,7 @@ describe('execution reconciler', () => {
 
   it('enqueues a pending run whose job never reached Redis, once', async () => {
     const orgId = (await newOrg(t.db)).id;
-    const [schedule] = await t.db.query(
-      `INSERT INTO scheduled_reports (organization_id, created_by, name, report_type, schedule_config, output_format)
-       VALUES ($1, 'someone', 'lost enqueue', 'invoice_summary', '{"cadence":"daily","time":"09:00","timezone":"UTC"}', 'csv')
-       RETURNING id`,
-      [orgId],
-    );
+    const schedule = await insertDailySchedule(t, orgId, 'lost enqueue');
     // Dispatched a minute ago, its enqueue lost (Redis down, or the process died in between).
     const [execution] = await t.db.query(
       `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for, status, created_at, dispatched_at)
@@ -127,12 +137,7 @@ describe('execution reconciler on a process whose clock runs fast', () => {
 
   it('measures its grace on the database clock, so a run dispatched just now is left to its enqueue', async () => {
     const orgId = (await newOrg(t.db)).id;
-    const [schedule] = await t.db.query(
-      `INSERT INTO scheduled_reports (organization_id, created_by, name, report_type, schedule_config, output_format)
-       VALUES ($1, 'someone', 'just dispatched', 'invoice_summary', '{"cadence":"daily","time":"09:00","timezone":"UTC"}', 'csv')
-       RETURNING id`,
-      [orgId],
-    );
+    const schedule = await insertDailySchedule(t, orgId, 'just dispatched');
     // Dispatched by the database's clock a moment ago: its enqueue may still be on its way.
     const [execution] = await t.db.query(
       `INSERT INTO report_executions (organization_id, scheduled_report_id, trigger, scheduled_for, status, dispatched_at)
