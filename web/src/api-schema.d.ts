@@ -209,7 +209,7 @@ export interface paths {
     };
     /**
      * Server-Sent Events: the organization's schedules changed
-     * @description Sends a `changed` event when it opens, then one whenever a schedule, a run or a delivery of the caller's organization is created, changed, paused, resumed or deleted (seen within about 2 s), so a list re-reads itself instead of polling; no other organization's changes. Ends when the token that opened it expires. A member may hold 5 such streams open per API process (429 past that).
+     * @description Sends a `changed` event when it opens, then one whenever a schedule, a run or a delivery of the caller's organization is created, changed, paused, resumed or deleted (seen within about 2 s), so a list re-reads itself instead of polling; no other organization's changes. Ends when the token that opened it expires. A member may hold 5 event streams open per API process, these and run timelines together (429 past that).
      */
     get: operations['ScheduledReportsController_events'];
     put?: never;
@@ -440,7 +440,7 @@ export interface paths {
     };
     /**
      * Server-Sent Events of status changes
-     * @description Sends the current status first, then every change; ends after completed or failed, or when the token that opened it expires. A member may hold 5 streams open per API process (429 past that).
+     * @description Sends the current status first, then every change; ends after completed or failed, or when the token that opened it expires. A member may hold 5 event streams open per API process, these and schedule-list streams together (429 past that).
      */
     get: operations['ReportExecutionsController_events'];
     put?: never;
