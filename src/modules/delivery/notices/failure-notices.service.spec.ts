@@ -56,6 +56,34 @@ describe('FailureNoticesService', () => {
       });
     });
 
+    it('names the schedule and zone its run was claimed with, not an edit made since', async () => {
+      const { service, mailer, pendingNotice } = setupFailureNotices();
+      const { job } = pendingNotice(
+        {},
+        {
+          schedule: { name: 'Renamed since' },
+          run: {
+            config_snapshot: {
+              name: 'Weekly invoices',
+              report_type: 'invoice_summary',
+              report_parameters: {},
+              output_format: 'csv',
+              timezone: 'Europe/Berlin',
+              recipients: [],
+              delivery_options: {},
+            },
+          },
+        },
+      );
+
+      await service.send(job, FIRST);
+
+      expect(mailer.sent[0]).toMatchObject({
+        scheduleName: 'Weekly invoices',
+        timezone: 'Europe/Berlin',
+      });
+    });
+
     it('still notices the creator of a schedule deleted since', async () => {
       const { service, mailer, pendingNotice } = setupFailureNotices();
       const { job } = pendingNotice({}, { schedule: { deleted_at: new Date() } });

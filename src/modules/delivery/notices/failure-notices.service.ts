@@ -6,6 +6,7 @@ import { AppConfigService } from 'src/config/app-config.service';
 import type { NoticeKind } from 'src/domain/vocabulary';
 import type { ExecutionFailed } from 'src/modules/executions/execution-outcome.events';
 import { ExecutionsRepository } from 'src/modules/executions/executions.repository';
+import { runConfigOf } from 'src/modules/executions/run-config';
 import { MembersRepository } from 'src/modules/organizations/members.repository';
 import { OrganizationsService } from 'src/modules/organizations/organizations.service';
 import { DomainEventBus } from 'src/modules/outbox/domain-event-bus';
@@ -183,6 +184,8 @@ export class FailureNoticesService implements OnModuleInit {
       );
     }
     const org = await this.organizations.getOrganization(orgId);
+    // The name and zone the run was claimed with, as its report and emails carry them.
+    const run = runConfigOf(execution, schedule);
     const details = notice.details as { reason?: string; consecutive_failures?: number };
     try {
       await this.mailer.send({
@@ -190,11 +193,11 @@ export class FailureNoticesService implements OnModuleInit {
         kind: notice.kind,
         to,
         brandName: org.brand_name?.trim() || org.name,
-        scheduleName: schedule.name,
+        scheduleName: run.name,
         scheduleId: schedule.id,
         executionId: execution.id,
         scheduledFor: execution.scheduled_for,
-        timezone: schedule.schedule_config.timezone,
+        timezone: run.timezone,
         reason: details.reason ?? execution.error_message ?? 'unknown error',
         failedDeliveries:
           notice.kind === 'delivery_failed'
