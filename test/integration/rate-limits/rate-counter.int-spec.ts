@@ -43,6 +43,9 @@ describe('RateCounter on a real Redis', () => {
       enableOfflineQueue: false,
       retryStrategy: () => null,
       connectTimeout: 200,
+      // ioredis otherwise keeps the refused socket's timer 2 s after disconnect(), and jest
+      // reported the tier as not exiting.
+      disconnectTimeout: 0,
     });
     down.on('error', () => undefined);
     const unreachable = new RateCounter(down, clock);
